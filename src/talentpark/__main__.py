@@ -1,0 +1,3 @@
+from talentpark.cli import main
+
+main()

@@ -1,0 +1,106 @@
+"""Accounts: users with one role each, the department tree, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from talentpark.accounts.roles import DEFAULT_SCOPE, DataScope, Role
+
+
+class Department(models.Model):
+    """A node of a zone's department tree (人才办, 服务中心, 住建局 …).
+
+    ``path`` is the materialised path of ids ("/3/7/"), so "本部门及以下" is a
+    prefix match on an indexed column rather than a recursive query.
+    """
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", "人才工作领导小组办公室"
+        SERVICE_CENTRE = "service_centre", "人才服务中心"
+        HOUSING = "housing", "住房和城乡建设"
+        EDUCATION = "education", "教育"
+        HEALTH = "health", "卫生健康"
+        PUBLIC_SECURITY = "public_security", "公安"
+        HRSS = "hrss", "人力资源和社会保障"
+        TAX = "tax", "税务"
+        FINANCE = "finance", "财政"
+        SCIENCE = "science", "科技创新"
+        INVESTMENT = "investment", "招商"
+        OTHER = "other", "其他"
+
+    zone = models.ForeignKey("core.Zone", models.PROTECT, verbose_name="园区")
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    name = models.CharField("部门名称", max_length=80)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门"
+        ordering = ["zone_id", "path", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "parent", "name"], name="uniq_dept_name_in_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            super().save(update_fields=["path"])
+
+
+class User(AbstractUser):
+    """A login. One role per account; staff belong to one zone and one department."""
+
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, db_index=True)
+    zone = models.ForeignKey("core.Zone", models.PROTECT, null=True, blank=True, verbose_name="所属园区")
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, verbose_name="所属部门")
+    data_scope = models.CharField("数据范围", max_length=16, choices=DataScope.choices, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def effective_scope(self) -> str:
+        return self.data_scope or DEFAULT_SCOPE.get(self.role, DataScope.SELF)  # type: ignore[call-overload]
+
+
+class APIToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; shown once at creation."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    name = models.CharField("名称", max_length=60)
+    prefix = models.CharField("前缀", max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[APIToken, str]:
+        key = "tp_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:10], key_hash=cls.hash_key(key))
+        return token, key

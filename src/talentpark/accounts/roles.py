@@ -1,0 +1,96 @@
+"""Roles, data scopes and the permissions each role holds.
+
+The table is the single source of truth for *what* a role may do; *which rows* it may
+do it to is decided by the scope functions registered in each app's ``access.py``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    TALENT = "talent", "人才"
+    HR = "hr", "企业人事"
+    SPECIALIST = "specialist", "服务专员"
+    DEPT = "dept", "部门经办"
+    OFFICE = "office", "人才办管理员"
+    AMBASSADOR = "ambassador", "引才大使"
+    PARTNER = "partner", "合作窗口"
+    PROVINCE = "province", "省级查看"
+
+
+class DataScope(models.TextChoices):
+    ALL = "all", "全部数据"
+    DEPT_AND_BELOW = "dept_and_below", "本部门及以下"
+    DEPT = "dept", "本部门"
+    SELF = "self", "仅本人"
+
+
+DEFAULT_SCOPE = {
+    Role.OFFICE: DataScope.ALL,
+    Role.SPECIALIST: DataScope.SELF,
+    Role.DEPT: DataScope.DEPT,
+}
+
+STAFF_ROLES = frozenset({Role.SPECIALIST, Role.DEPT, Role.OFFICE})
+
+_REGISTRY_READ = {
+    "registry.enterprise.view",
+    "registry.platform.view",
+    "registry.project.view",
+    "registry.chain.view",
+    "policies.policy.view",
+    "recruitment.position.view",
+    "housing.apartment.view",
+    "innovation.lecturer.view",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.TALENT: frozenset(_REGISTRY_READ | {"registry.talent.view", "registry.talent.change_self"}),
+    Role.HR: frozenset(
+        _REGISTRY_READ
+        | {"registry.enterprise.change", "recruitment.demand.view", "recruitment.position.change"}
+    ),
+    Role.SPECIALIST: frozenset(
+        _REGISTRY_READ
+        | {
+            "registry.talent.view",
+            "registry.talent.change",
+            "registry.enterprise.change",
+            "recruitment.demand.view",
+            "pii.unmask",
+        }
+    ),
+    Role.DEPT: frozenset(_REGISTRY_READ | {"registry.talent.view", "recruitment.demand.view"}),
+    Role.OFFICE: frozenset(
+        _REGISTRY_READ
+        | {
+            "registry.talent.view",
+            "registry.talent.change",
+            "registry.enterprise.change",
+            "registry.platform.change",
+            "registry.project.change",
+            "policies.policy.change",
+            "recruitment.demand.view",
+            "pii.unmask",
+            "audit.view",
+            "accounts.user.view",
+        }
+    ),
+    Role.AMBASSADOR: frozenset(
+        {"registry.enterprise.view", "recruitment.position.view", "policies.policy.view"}
+    ),
+    Role.PARTNER: frozenset({"policies.policy.view"}),
+    # Figures across all zones, never personal data: no talent or lecturer access.
+    Role.PROVINCE: frozenset(
+        {
+            "registry.enterprise.view",
+            "registry.platform.view",
+            "registry.project.view",
+            "registry.chain.view",
+            "policies.policy.view",
+            "insights.province.view",
+        }
+    ),
+}

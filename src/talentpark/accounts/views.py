@@ -1,0 +1,72 @@
+"""Login, logout and a home page per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from talentpark.accounts.access import can, restrict
+from talentpark.accounts.roles import Role
+from talentpark.core.models import Zone
+from talentpark.housing.models import ApartmentUnit
+from talentpark.policies.models import Policy
+from talentpark.recruitment.models import PersonnelDemand, Position
+from talentpark.registry.models import Enterprise, Platform, Project, Talent
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def _count(model: Any, user: Any, **filters: Any) -> int:
+    return restrict(model._default_manager.filter(**filters), user).count()
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    ctx: dict[str, Any] = {"role": user.role}
+    if user.role == Role.TALENT:
+        talents = list(restrict(Talent.objects.select_related("zone", "employer", "person"), user))
+        ctx["talents"] = talents
+        ctx["policies"] = restrict(Policy.objects.filter(status=Policy.Status.PUBLISHED), user)[:5]
+        ctx["positions"] = restrict(
+            Position.objects.filter(status=Position.Status.OPEN).select_related("enterprise"), user
+        )[:5]
+        request.pii_shown = True  # type: ignore[attr-defined]
+    elif user.role == Role.HR:
+        ent = restrict(Enterprise.objects.all(), user, "change").first()
+        ctx["enterprise"] = ent
+        ctx["position_count"] = _count(Position, user, enterprise=ent) if ent else 0
+        ctx["demand_count"] = _count(PersonnelDemand, user) if ent else 0
+    elif user.role == Role.PROVINCE:
+        ctx["zones"] = Zone.objects.annotate(
+            enterprises=Count("enterprise", distinct=True),
+        ).order_by("id")
+        talent_counts = dict(
+            Talent.objects.values_list("zone_id").annotate(n=Count("id")).values_list("zone_id", "n")
+        )
+        for z in ctx["zones"]:
+            z.talent_count = talent_counts.get(z.id, 0)
+    else:
+        ctx["cards"] = [
+            (label, _count(model, user, **flt), url)
+            for label, model, flt, url in (
+                ("人才", Talent, {}, "registry:talent_list"),
+                ("企业", Enterprise, {}, "registry:enterprise_list"),
+                ("创新平台", Platform, {}, "registry:platform_list"),
+                ("项目", Project, {}, "registry:project_list"),
+                ("在招岗位", Position, {"status": "open"}, "recruitment:position_list"),
+                ("人才需求", PersonnelDemand, {"status": "open"}, "recruitment:demand_list"),
+                ("可分配公寓", ApartmentUnit, {"status": "available"}, "housing:apartment_list"),
+                ("政策", Policy, {}, "policies:policy_list"),
+            )
+            if can(user, model, "view")
+        ]
+    return render(request, "accounts/home.html", ctx)

@@ -1,0 +1,167 @@
+"""Declarative list and detail pages, shared by every registry.
+
+A :class:`Listing` names a model's columns, filters and detail sections once; its views
+fetch rows only through :func:`talentpark.accounts.access.restrict`, paginate, and
+render one template. Adding a registry page is a configuration, not a new view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from talentpark.accounts.access import can, get_for, restrict
+from talentpark.core.audit import history
+
+Getter = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    attr: str | Getter
+    link: bool = False
+
+    def value(self, obj: Any) -> Any:
+        if callable(self.attr):
+            return self.attr(obj)
+        value: Any = obj
+        for part in self.attr.split("."):
+            if value is None:
+                return ""
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if display else getattr(value, part)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A GET parameter mapped to a queryset look-up; ``choices`` makes it a drop-down."""
+
+    param: str
+    label: str
+    lookup: str
+    choices: Sequence[tuple[str, str]] | Callable[[Any], Sequence[tuple[Any, str]]] | None = None
+
+    def options(self, user: Any) -> Sequence[tuple[Any, str]]:
+        if callable(self.choices):
+            return self.choices(user)
+        return self.choices or []
+
+
+@dataclass(frozen=True)
+class Related:
+    title: str
+    rows: Callable[[Any, Any], Any]  # (obj, user) -> iterable of objects
+    columns: Sequence[Col]
+    url_name: str = ""
+
+
+@dataclass
+class Listing:
+    model: type[models.Model]
+    slug: str
+    title: str
+    columns: Sequence[Col]
+    filters: Sequence[Filter] = ()
+    search: Sequence[str] = ()
+    search_hint: str = "名称"
+    select_related: Sequence[str] = ()
+    sections: Sequence[tuple[str, Sequence[Col]]] = ()
+    related: Sequence[Related] = ()
+    shows_pii: bool = False
+    namespace: str = ""
+    extra_context: Callable[[Any, Any], dict[str, Any]] | None = field(default=None)
+
+    # -- queries -------------------------------------------------------------
+    def queryset(self, user: Any) -> models.QuerySet[Any]:
+        qs = self.model._default_manager.select_related(*self.select_related)
+        return restrict(qs, user, "view")
+
+    def filtered(self, request: HttpRequest) -> tuple[models.QuerySet[Any], dict[str, str]]:
+        qs = self.queryset(request.user)
+        active: dict[str, str] = {}
+        q = (request.GET.get("q") or "").strip()[:50]
+        if q and self.search:
+            cond = Q()
+            for f in self.search:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+            active["q"] = q
+        for flt in self.filters:
+            value = (request.GET.get(flt.param) or "").strip()[:40]
+            if not value:
+                continue
+            allowed = {str(k) for k, _ in flt.options(request.user)}
+            if allowed and value not in allowed:
+                continue  # an unknown filter value is ignored, never a 500
+            qs = qs.filter(**{flt.lookup: value})
+            active[flt.param] = value
+        return qs, active
+
+    # -- views ---------------------------------------------------------------
+    def list_view(self, request: HttpRequest) -> HttpResponse:
+        from django.core.exceptions import PermissionDenied
+
+        if not can(request.user, self.model, "view"):
+            raise PermissionDenied
+        qs, active = self.filtered(request)
+        paginator = Paginator(qs, settings.TALENTPARK_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = [(obj, [(c.label, c.value(obj)) for c in self.columns]) for obj in page.object_list]
+        request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
+        query = "&".join(f"{k}={v}" for k, v in active.items())
+        return render(
+            request,
+            "core/listing.html",
+            {
+                "listing": self,
+                "page": page,
+                "rows": rows,
+                "active": active,
+                "query": query,
+                "filters": [
+                    (f, [(str(k), label) for k, label in f.options(request.user)], active.get(f.param, ""))
+                    for f in self.filters
+                ],
+                "detail_url": f"{self.namespace}:{self.slug}_detail",
+            },
+        )
+
+    def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_for(self.queryset(request.user), request.user, "view", pk=pk)
+        sections = [(title, [(c.label, c.value(obj)) for c in cols]) for title, cols in self.sections]
+        related = []
+        for rel in self.related:
+            items = list(rel.rows(obj, request.user))
+            related.append((rel, [(item, [c.value(item) for c in rel.columns]) for item in items]))
+        request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
+        context = {
+            "listing": self,
+            "obj": obj,
+            "sections": sections,
+            "related": related,
+            "history": history(obj) if can(request.user, self.model, "change") else None,
+            "list_url": reverse(f"{self.namespace}:{self.slug}_list"),
+        }
+        if self.extra_context:
+            context.update(self.extra_context(obj, request))
+        return render(request, "core/detail.html", context)
+
+    def urls(self) -> list[Any]:
+        return [
+            path(f"{self.slug}/", login_required(self.list_view), name=f"{self.slug}_list"),
+            path(f"{self.slug}/<int:pk>/", login_required(self.detail_view), name=f"{self.slug}_detail"),
+        ]

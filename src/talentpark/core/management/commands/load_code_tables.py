@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from talentpark.core import codetables
+from talentpark.core.models import Division, Industry
+from talentpark.registry.models import University
+
+
+class Command(BaseCommand):
+    help = "Apply the shipped national code tables (GB/T 2260, GB/T 4754, universities); idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            d = codetables.load_divisions(Division)
+            i = codetables.load_industries(Industry)
+            u = codetables.load_universities(University, Division)
+        self.stdout.write(f"divisions {d}, industries {i}, universities {u}")

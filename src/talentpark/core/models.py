@@ -1,0 +1,156 @@
+"""Shared kernel models: the zone (tenant), national code tables, audit and PII access logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Zone(models.Model):
+    """A development zone (园区): the tenant. Every zone-owned row carries ``zone_id``."""
+
+    code = models.SlugField("园区代码", max_length=32, unique=True)
+    name = models.CharField("园区名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    division = models.ForeignKey("Division", models.PROTECT, verbose_name="所在行政区划")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "园区"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Division(models.Model):
+    """GB/T 2260 administrative division (province, prefecture, county)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级"
+        PREFECTURE = "prefecture", "地级"
+        COUNTY = "county", "县级"
+
+    code = models.CharField("区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=60)
+    level = models.CharField("级别", max_length=12, choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    is_current = models.BooleanField("现行", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划（GB/T 2260）"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.Model):
+    """GB/T 4754-2017 national economic industry classification."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", "门类"
+        DIVISION = "division", "大类"
+        GROUP = "group", "中类"
+        CLASS = "class", "小类"
+
+    code = models.CharField("行业代码", max_length=4, primary_key=True)
+    name = models.CharField("名称", max_length=80)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "国民经济行业分类（GB/T 4754-2017）"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once and never changed or deleted from the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(f"{type(self).__name__} is append-only")
+
+
+class AuditLog(AppendOnlyModel):
+    """The business log: one row per domain operation, written in its transaction."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    zone_id = models.BigIntegerField("园区", null=True, blank=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=32, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.SUCCESS)
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    request_id = models.CharField("请求ID", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+
+class PIIAccessLog(AppendOnlyModel):
+    """Every unmasked read of personal information, and every refused attempt."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    zone_id = models.BigIntegerField("园区", null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="查看人",
+    )
+    actor_name = models.CharField("查看人", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=32, blank=True)
+    subject_type = models.CharField("对象类型", max_length=64)
+    subject_id = models.CharField("对象ID", max_length=64)
+    subject_repr = models.CharField("对象", max_length=200, blank=True)
+    field = models.CharField("字段", max_length=32)
+    reason = models.CharField("查看理由", max_length=300, blank=True)
+    granted = models.BooleanField("是否允许", default=True)
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    request_id = models.CharField("请求ID", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人信息查看日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.field} {self.subject_repr}"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "talentpark.policies"
+    label = "policies"
+    verbose_name = "政策库"
+
+    def ready(self) -> None:
+        from talentpark.policies import access  # noqa: F401  (registers scopes)

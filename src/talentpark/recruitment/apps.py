@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecruitmentConfig(AppConfig):
+    name = "talentpark.recruitment"
+    label = "recruitment"
+    verbose_name = "招聘"
+
+    def ready(self) -> None:
+        from talentpark.recruitment import access  # noqa: F401  (registers scopes)

@@ -1,0 +1,61 @@
+"""Which registry rows each role may see and change (registered with the permission layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from talentpark.accounts.access import (
+    data_scope_q,
+    register_scope,
+    talent_zone_ids,
+    zone_public_scope,
+    zone_q,
+)
+from talentpark.accounts.roles import Role
+from talentpark.registry.models import Enterprise, IndustryChain, Person, Platform, Project, Talent
+
+
+def hr_enterprise_id(user: Any) -> int | None:
+    account = getattr(user, "enterprise_account", None)
+    return account.enterprise_id if account else None
+
+
+@register_scope(Talent, "registry.talent")
+def talent_scope(user: Any, qs: QuerySet[Talent], action: str) -> QuerySet[Talent]:
+    if user.role == Role.TALENT:
+        return qs.filter(person__user=user)
+    if user.role in (Role.OFFICE, Role.SPECIALIST, Role.DEPT):
+        return qs.filter(zone_q(user) & data_scope_q(user))
+    return qs.none()
+
+
+@register_scope(Person, "registry.talent")
+def person_scope(user: Any, qs: QuerySet[Person], action: str) -> QuerySet[Person]:
+    if user.role == Role.TALENT:
+        return qs.filter(user=user)
+    visible = talent_scope(user, Talent.objects.all(), action).values("person_id")
+    return qs.filter(pk__in=visible)
+
+
+@register_scope(Enterprise, "registry.enterprise")
+def enterprise_scope(user: Any, qs: QuerySet[Enterprise], action: str) -> QuerySet[Enterprise]:
+    if action == "view":
+        if user.role == Role.TALENT:
+            # A talent browses the enterprises of the zones she lives or works in.
+            return qs.filter(zone_id__in=talent_zone_ids(user))
+        if user.role == Role.HR:
+            return qs.filter(pk=hr_enterprise_id(user) or 0)
+        return qs.filter(zone_q(user))
+    # change
+    if user.role == Role.HR:
+        return qs.filter(pk=hr_enterprise_id(user) or 0)
+    if user.role in (Role.OFFICE, Role.SPECIALIST):
+        return qs.filter(zone_q(user) & data_scope_q(user))
+    return qs.none()
+
+
+register_scope(Platform, "registry.platform")(zone_public_scope)
+register_scope(Project, "registry.project")(zone_public_scope)
+register_scope(IndustryChain, "registry.chain")(zone_public_scope)

@@ -1,0 +1,155 @@
+"""Registry API: the same listings, filters and permission layer as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import ConfigDict
+
+from talentpark.accounts.access import get_for
+from talentpark.core.api_kit import add_listing_routes
+from talentpark.core.context import ActionContext
+from talentpark.registry.models import Enterprise
+from talentpark.registry.pages import CHAINS, ENTERPRISES, PLATFORMS, PROJECTS, TALENTS
+from talentpark.registry.services import update_enterprise
+
+router = Router(tags=["一网四库"])
+
+
+class TalentOut(Schema):
+    id: int
+    zone_id: int
+    name: str
+    sex: str
+    phone: str  # masked
+    id_number: str  # masked
+    highest_degree: str
+    professional_title: str
+    skill_level: str
+    programme_level: str
+    tier: str
+    employer_id: int | None
+    employer_name: str
+    zone_entry_date: dt.date
+    status: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_sex(obj: Any) -> str:
+        return obj.person.sex
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return str(obj.person.phone or "")
+
+    @staticmethod
+    def resolve_id_number(obj: Any) -> str:
+        return str(obj.person.id_number or "")
+
+    @staticmethod
+    def resolve_highest_degree(obj: Any) -> str:
+        return obj.person.highest_degree
+
+    @staticmethod
+    def resolve_employer_name(obj: Any) -> str:
+        return obj.employer.name if obj.employer_id else ""
+
+
+class EnterpriseOut(Schema):
+    id: int
+    zone_id: int
+    name: str
+    short_name: str
+    uscc: str
+    division_id: str
+    industry_id: str
+    scale: str
+    founded_on: dt.date | None
+    registered_capital: Decimal | None
+    employee_count: int
+    is_key: bool
+    is_high_tech: bool
+    address: str
+    contact_name: str
+    contact_phone: str  # masked
+
+    @staticmethod
+    def resolve_contact_phone(obj: Any) -> str:
+        return str(obj.contact_phone or "")
+
+
+class EnterprisePatch(Schema):
+    """Fields an enterprise's HR (or the office) may change; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    short_name: str | None = None
+    uscc: str | None = None
+    scale: str | None = None
+    founded_on: str | None = None
+    registered_capital: str | None = None
+    employee_count: int | None = None
+    is_high_tech: bool | None = None
+    address: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    description: str | None = None
+    industry: str | None = None
+
+
+class PlatformOut(Schema):
+    id: int
+    zone_id: int
+    name: str
+    kind: str
+    level: str
+    enterprise_id: int | None
+    host_organisation: str
+    chain_id: int | None
+    approved_on: dt.date | None
+
+
+class ProjectOut(Schema):
+    id: int
+    zone_id: int
+    name: str
+    kind: str
+    status: str
+    enterprise_id: int | None
+    chain_id: int | None
+    investment: Decimal | None
+    started_on: dt.date | None
+
+
+class ChainOut(Schema):
+    id: int
+    zone_id: int
+    code: str
+    name: str
+    description: str
+
+
+add_listing_routes(router, TALENTS, TalentOut)
+add_listing_routes(router, ENTERPRISES, EnterpriseOut)
+add_listing_routes(router, PLATFORMS, PlatformOut)
+add_listing_routes(router, PROJECTS, ProjectOut)
+add_listing_routes(router, CHAINS, ChainOut)
+
+
+@router.patch(
+    "/enterprises/{int:pk}", response=EnterpriseOut, operation_id="update_enterprise", summary="修改企业信息"
+)
+def patch_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch) -> Any:
+    enterprise = get_for(Enterprise, request.user, "change", pk=pk)
+    changes = payload.model_dump(exclude_unset=True)
+    return update_enterprise(
+        ActionContext.from_request(request, reason="API修改企业信息"), enterprise, changes
+    )

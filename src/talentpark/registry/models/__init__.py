@@ -1,0 +1,20 @@
+from talentpark.registry.models.chains import ChainRole, ChainSegment, EnterpriseChainRole, IndustryChain
+from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
+from talentpark.registry.models.people import Education, FamilyMember, Person, Talent, University
+from talentpark.registry.models.platforms import Platform, Project
+
+__all__ = [
+    "ChainRole",
+    "ChainSegment",
+    "Education",
+    "Enterprise",
+    "EnterpriseAccount",
+    "EnterpriseChainRole",
+    "FamilyMember",
+    "IndustryChain",
+    "Person",
+    "Platform",
+    "Project",
+    "Talent",
+    "University",
+]

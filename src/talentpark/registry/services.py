@@ -1,0 +1,267 @@
+"""Registry domain operations. Each owns its transaction and writes one audit row.
+
+Input is validated whole first: if any field is wrong nothing is written, and every
+wrong field is reported with its Chinese label and reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from talentpark.core import audit
+from talentpark.core.codes import DEGREE_RANK, Degree, ProfessionalTitle, ProgrammeLevel, Sex, SkillLevel
+from talentpark.core.context import ActionContext
+from talentpark.core.crypto import blind_index
+from talentpark.core.models import Industry, Zone
+from talentpark.core.normalize import clean_text
+from talentpark.core.validation import FieldErrors, parse_date
+from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
+from talentpark.registry.models import Education, Enterprise, Person, Talent, University
+
+TALENT_AUDIT_FIELDS = (
+    "employer",
+    "position_title",
+    "zone_entry_date",
+    "professional_title",
+    "skill_level",
+    "programme_level",
+    "programme_name",
+    "tier",
+    "housing",
+    "status",
+    "specialist",
+    "department",
+)
+ENTERPRISE_EDITABLE = (
+    "name",
+    "short_name",
+    "uscc",
+    "scale",
+    "founded_on",
+    "registered_capital",
+    "employee_count",
+    "is_high_tech",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "description",
+    "industry",
+)
+ENTERPRISE_AUDIT_FIELDS = (*ENTERPRISE_EDITABLE, "is_key", "division")
+
+
+@dataclass
+class EducationInput:
+    degree: str
+    major: str
+    university: str
+    graduated_on: Any = None
+
+
+@dataclass
+class TalentInput:
+    """What a talent declares once (一次申报) or the office registers for her."""
+
+    name: str
+    id_number: str
+    phone: str
+    zone_entry_date: Any
+    sex: str = ""
+    birth_date: Any = None
+    employer_id: int | None = None
+    position_title: str = ""
+    professional_title: str = ProfessionalTitle.NONE
+    skill_level: str = SkillLevel.NONE
+    programme_level: str = ProgrammeLevel.NONE
+    programme_name: str = ""
+    housing: str = Talent.Housing.RENTED
+    is_returnee: bool = False
+    returnee_country: str = ""
+    educations: list[EducationInput] = field(default_factory=list)
+
+
+def _choice(errors: FieldErrors, name: str, label: str, value: str, choices: Any) -> str | None:
+    if value in choices.values:
+        return value
+    errors.add(name, label, f"“{value}”不是有效选项")
+    return None
+
+
+def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent:
+    """Register a talent in ``zone``; the person is found by ID number or created."""
+    errors = FieldErrors()
+    name = clean_text(data.name)
+    if not name:
+        errors.add("name", "姓名", "不能为空")
+    elif len(name) > 50:
+        errors.add("name", "姓名", "不能超过50个字")
+    rid = errors.check("id_number", "身份证号", parse_resident_id, data.id_number)
+    phone = errors.check("phone", "手机号码", validate_mobile, data.phone)
+    entry = errors.check("zone_entry_date", "入区时间", parse_date, data.zone_entry_date)
+    if entry and entry > dt.date.today():
+        errors.add("zone_entry_date", "入区时间", "不能晚于今天")
+    if rid:
+        if data.sex and data.sex != rid.sex:
+            errors.add("sex", "性别", f"与身份证号不一致（身份证号显示为{Sex(rid.sex).label}）")
+        if data.birth_date:
+            bd = errors.check("birth_date", "出生日期", parse_date, data.birth_date)
+            if bd and bd != rid.birth_date:
+                errors.add("birth_date", "出生日期", f"与身份证号不一致（应为{rid.birth_date.isoformat()}）")
+    _choice(errors, "professional_title", "专业技术职称", data.professional_title, ProfessionalTitle)
+    _choice(errors, "skill_level", "职业技能等级", data.skill_level, SkillLevel)
+    _choice(errors, "programme_level", "入选人才计划", data.programme_level, ProgrammeLevel)
+    _choice(errors, "housing", "住房情况", data.housing, Talent.Housing)
+    employer = None
+    if data.employer_id is not None:
+        employer = Enterprise.objects.filter(pk=data.employer_id, zone=zone).first()
+        if employer is None:
+            errors.add("employer_id", "工作单位", "不是本园区登记的企业")
+    educations: list[tuple[EducationInput, University, dt.date | None]] = []
+    for i, edu in enumerate(data.educations):
+        key = f"educations.{i}"
+        if _choice(errors, f"{key}.degree", "学历", edu.degree, Degree) is None:
+            continue
+        uni = University.objects.filter(name=clean_text(edu.university)).first()
+        if uni is None:
+            errors.add(f"{key}.university", "毕业院校", f"“{edu.university}”不在院校代码表中")
+            continue
+        grad = (
+            errors.check(f"{key}.graduated_on", "毕业时间", parse_date, edu.graduated_on)
+            if edu.graduated_on
+            else None
+        )
+        educations.append((edu, uni, grad))
+    errors.raise_if_any()
+    assert rid is not None and entry is not None
+
+    with transaction.atomic():
+        person = (
+            Person.objects.select_for_update()
+            .filter(id_number_hash=blind_index(rid.number, "id_number"))
+            .first()
+        )
+        if person is None:
+            person = Person(id_number=rid.number, sex=rid.sex, birth_date=rid.birth_date)
+        person.name = name
+        person.phone = phone
+        person.is_returnee = data.is_returnee
+        person.returnee_country = clean_text(data.returnee_country)
+        person.save()
+        for edu, uni, grad in educations:
+            Education.objects.create(
+                person=person,
+                degree=edu.degree,
+                major=clean_text(edu.major),
+                university=uni,
+                graduated_on=grad,
+            )
+        if educations:
+            best = max((e[0].degree for e in educations), key=lambda d: DEGREE_RANK[d])  # type: ignore[index]
+            if not person.highest_degree or DEGREE_RANK[best] > DEGREE_RANK[person.highest_degree]:  # type: ignore[index]
+                person.highest_degree = best
+                person.save(update_fields=["highest_degree"])
+        if Talent.objects.filter(zone=zone, person=person).exists():
+            raise ValidationError({"id_number": ["身份证号：该人员已在本园区人才库中登记"]})
+        talent = Talent(
+            zone=zone,
+            person=person,
+            employer=employer,
+            position_title=clean_text(data.position_title),
+            zone_entry_date=entry,
+            professional_title=data.professional_title,
+            skill_level=data.skill_level,
+            programme_level=data.programme_level,
+            programme_name=clean_text(data.programme_name),
+            housing=data.housing,
+        )
+        try:
+            with transaction.atomic():
+                talent.save()
+        except IntegrityError:
+            raise ValidationError({"id_number": ["身份证号：该人员已在本园区人才库中登记"]}) from None
+        audit.record(ctx, "talent.register", talent, after=audit.snapshot(talent, TALENT_AUDIT_FIELDS))
+    return talent
+
+
+def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[str, Any]) -> Enterprise:
+    """Edit an enterprise's profile (HR for its own, the office for any in its zone).
+
+    Only ``ENTERPRISE_EDITABLE`` fields are accepted; anything else is rejected, so a
+    request cannot set ``is_key`` or move the enterprise to another zone.
+    """
+    errors = FieldErrors()
+    unknown = sorted(set(changes) - set(ENTERPRISE_EDITABLE))
+    for name in unknown:
+        errors.add(name, name, "不允许修改该字段")
+    clean: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in unknown:
+            continue
+        label = str(Enterprise._meta.get_field(name).verbose_name)
+        if name == "uscc":
+            code = errors.check(name, label, validate_uscc, value)
+            if code and code[2:4] != (enterprise.division_id or "")[:2]:
+                errors.add(name, label, "第3至8位的登记管理机关行政区划与企业注册地不在同一省份")
+            clean[name] = code
+        elif name == "contact_phone":
+            clean[name] = errors.check(name, label, validate_mobile, value) if value else None
+        elif name == "founded_on":
+            clean[name] = errors.check(name, label, parse_date, value) if value else None
+        elif name == "industry":
+            industry = Industry.objects.filter(pk=str(value)).first()
+            if industry is None:
+                errors.add(name, label, f"“{value}”不是GB/T 4754-2017行业代码")
+            clean[name] = industry
+        elif name == "scale":
+            clean[name] = _choice(errors, name, label, str(value), Enterprise.Scale)
+        elif name in ("employee_count",):
+            try:
+                clean[name] = int(value)
+                if clean[name] < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.add(name, label, "应为不小于0的整数")
+        elif name == "registered_capital":
+            try:
+                clean[name] = None if value in (None, "") else round(float(value), 2)
+                if clean[name] is not None and clean[name] < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.add(name, label, "应为不小于0的数字（万元）")
+        elif name == "is_high_tech":
+            clean[name] = bool(value) and value not in ("0", "false", "False")
+        else:
+            text = clean_text(str(value or "")) if name != "description" else str(value or "").strip()
+            max_len = getattr(Enterprise._meta.get_field(name), "max_length", None)
+            if name == "name" and not text:
+                errors.add(name, label, "不能为空")
+            if max_len and len(text) > max_len:
+                errors.add(name, label, f"不能超过{max_len}个字")
+            clean[name] = text
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        before = audit.snapshot(locked, ENTERPRISE_AUDIT_FIELDS)
+        for name, value in clean.items():
+            setattr(locked, name, value)
+        if (
+            "uscc" in clean
+            and Enterprise.objects.filter(zone_id=locked.zone_id, uscc=locked.uscc)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError({"uscc": ["统一社会信用代码：本园区已有企业使用该代码"]})
+        locked.save(update_fields=[*clean.keys(), "updated_at"])
+        after = audit.snapshot(locked, ENTERPRISE_AUDIT_FIELDS)
+        old, new = audit.diff(before, after)
+        audit.record(ctx, "enterprise.update", locked, before=old, after=new)
+    return locked
+
+
+__all__ = ["EducationInput", "TalentInput", "register_talent", "update_enterprise"]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from talentpark.api import api
+
+admin.site.site_header = "TalentPark 人才服务平台 · 管理后台"
+admin.site.site_title = "TalentPark 管理后台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("talentpark.accounts.urls")),
+    path("registry/", include("talentpark.registry.urls")),
+    path("policies/", include("talentpark.policies.urls")),
+    path("recruitment/", include("talentpark.recruitment.urls")),
+    path("housing/", include("talentpark.housing.urls")),
+    path("innovation/", include("talentpark.innovation.urls")),
+    path("core/", include("talentpark.core.urls")),
+]
