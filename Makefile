@@ -39,13 +39,13 @@ serve: setup
 	$(TP) serve --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff format --check src bench
 	TALENTPARK_VAR=$$(mktemp -d) $(TP) makemigrations --check --dry-run
 
 fmt: setup
-	$(VENV)/bin/ruff check --fix src tests bench
-	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src bench
+	$(VENV)/bin/ruff format src bench
 
 test: setup lint
 	@scripts/ensure-system-deps --browser

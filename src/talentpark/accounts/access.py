@@ -54,7 +54,7 @@ def perm_for(model: type[models.Model], action: str) -> str:
 
 
 def can(user: Any, model: type[models.Model], action: str = "view") -> bool:
-    return has_perm(user, perm_for(model, action))
+    return has_perm(user, _required_perm(model, user, action))
 
 
 def restrict[M: models.Model](qs: models.QuerySet[M], user: Any, action: str = "view") -> models.QuerySet[M]:
@@ -62,17 +62,24 @@ def restrict[M: models.Model](qs: models.QuerySet[M], user: Any, action: str = "
     model = qs.model
     if model not in _SCOPES:
         raise LookupError(f"no access scope registered for {model._meta.label}")
-    prefix, fn = _SCOPES[model]
-    perm = f"{prefix}.{action}"
-    if action == "change" and user.is_authenticated and user.role == Role.TALENT:
-        perm = f"{prefix}.change_self"
-    if not has_perm(user, perm):
+    if not has_perm(user, _required_perm(model, user, action)):
         return qs.none()
-    return fn(user, qs, action)
+    return _SCOPES[model][1](user, qs, action)
 
 
-def get_for[M: models.Model](model_or_qs: type[M] | models.QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
+def _required_perm(model: type[models.Model], user: Any, action: str) -> str:
+    prefix = _SCOPES[model][0]
+    if action == "change" and getattr(user, "role", None) == Role.TALENT:
+        return f"{prefix}.change_self"  # a talent changes only her own record
+    return f"{prefix}.{action}"
+
+
+def get_for[M: models.Model](
+    model_or_qs: type[M] | models.QuerySet[M], user: Any, action: str = "view", **lookup: Any
+) -> M:
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    if not has_perm(user, _required_perm(qs.model, user, action)):
+        raise PermissionDenied  # the role may not do this at all: 403, not 404
     try:
         return restrict(qs, user, action).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):

@@ -6,9 +6,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 from talentpark.core import crypto
 from talentpark.core.pii import Sensitive
+
+
+class SensitiveAttribute(DeferredAttribute):
+    """Wraps every assigned string in :class:`Sensitive`, so even an unsaved instance masks."""
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        if isinstance(value, str):
+            value = Sensitive(self.field.kind, plain=value) if value else None  # type: ignore[attr-defined]
+        instance.__dict__[self.field.attname] = value
 
 
 class EncryptedPIIField(models.TextField):
@@ -19,6 +29,7 @@ class EncryptedPIIField(models.TextField):
     """
 
     description = "Encrypted personal information"
+    descriptor_class = SensitiveAttribute
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         self.kind = kind

@@ -105,7 +105,7 @@ class Listing:
             if not value:
                 continue
             allowed = {str(k) for k, _ in flt.options(request.user)}
-            if allowed and value not in allowed:
+            if flt.choices is not None and value not in allowed:
                 continue  # an unknown filter value is ignored, never a 500
             qs = qs.filter(**{flt.lookup: value})
             active[flt.param] = value

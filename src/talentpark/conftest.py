@@ -1,0 +1,139 @@
+"""Shared fixtures: a zone with named personas, one per role (tests read as behaviours).
+
+alice — office admin; bob — specialist who owns talent "tina"; carol — another specialist;
+dave — housing department handler; erin — HR of tina's employer; frank — HR elsewhere;
+tina — a talent with a login; pat — partner window; amy — ambassador; paul — province viewer.
+A second zone ("other") holds records nobody in the first zone may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from talentpark.accounts.models import Department, User
+from talentpark.accounts.roles import DataScope, Role
+from talentpark.core.models import Zone
+from talentpark.registry.models import Enterprise, Talent
+from talentpark.registry.tests.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    TalentFactory,
+    UserFactory,
+    ZoneFactory,
+    hr_user,
+)
+
+
+@dataclass
+class World:
+    zone: Zone
+    other_zone: Zone
+    office_dept: Department
+    centre: Department
+    team1: Department
+    housing_dept: Department
+    alice: User
+    bob: User
+    carol: User
+    dave: User
+    erin: User
+    frank: User
+    tina: User
+    pat: User
+    amy: User
+    paul: User
+    enterprise: Enterprise
+    other_enterprise: Enterprise
+    foreign_enterprise: Enterprise
+    talent: Talent  # tina's record, owned by bob
+    carols_talent: Talent
+    foreign_talent: Talent
+
+    def users(self) -> dict[str, User]:
+        return {r: getattr(self, n) for n, r in PERSONA_ROLES.items()}
+
+
+PERSONA_ROLES = {
+    "alice": Role.OFFICE,
+    "bob": Role.SPECIALIST,
+    "dave": Role.DEPT,
+    "erin": Role.HR,
+    "tina": Role.TALENT,
+    "pat": Role.PARTNER,
+    "amy": Role.AMBASSADOR,
+    "paul": Role.PROVINCE,
+}
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    zone = ZoneFactory(code="test-zone", name="测试高新区", short_name="测试区")
+    other = ZoneFactory(code="other-zone", name="其他高新区", short_name="其他区")
+    office = DepartmentFactory(zone=zone, name="人才办", kind=Department.Kind.OFFICE)
+    centre = DepartmentFactory(zone=zone, name="人才服务中心", parent=office)
+    team1 = DepartmentFactory(zone=zone, name="专员一组", parent=centre)
+    housing = DepartmentFactory(zone=zone, name="住建局", parent=office, kind=Department.Kind.HOUSING)
+    alice = UserFactory(username="alice", role=Role.OFFICE, zone=zone, department=office)
+    bob = UserFactory(username="bob", role=Role.SPECIALIST, zone=zone, department=team1)
+    carol = UserFactory(username="carol", role=Role.SPECIALIST, zone=zone, department=team1)
+    dave = UserFactory(
+        username="dave", role=Role.DEPT, zone=zone, department=housing, data_scope=DataScope.DEPT
+    )
+    enterprise = EnterpriseFactory(
+        zone=zone, name="济宁测试重工股份有限公司", specialist=bob, department=team1
+    )
+    other_ent = EnterpriseFactory(
+        zone=zone, name="济宁另一家科技有限公司", specialist=carol, department=team1
+    )
+    foreign_ent = EnterpriseFactory(zone=other, name="长治外区电子有限公司")
+    erin = hr_user(enterprise, username="erin")
+    frank = hr_user(other_ent, username="frank")
+    tina = UserFactory(username="tina", role=Role.TALENT, zone=None)
+    talent = TalentFactory(
+        zone=zone,
+        employer=enterprise,
+        specialist=bob,
+        department=team1,
+        person__name="唐娜",
+        person__user=tina,
+    )
+    carols = TalentFactory(
+        zone=zone, employer=other_ent, specialist=carol, department=housing, person__name="柯然"
+    )
+    foreign = TalentFactory(zone=other, employer=foreign_ent, person__name="外区人")
+    pat = UserFactory(username="pat", role=Role.PARTNER, zone=zone)
+    amy = UserFactory(username="amy", role=Role.AMBASSADOR, zone=zone)
+    paul = UserFactory(username="paul", role=Role.PROVINCE, zone=None)
+    return World(
+        zone,
+        other,
+        office,
+        centre,
+        team1,
+        housing,
+        alice,
+        bob,
+        carol,
+        dave,
+        erin,
+        frank,
+        tina,
+        pat,
+        amy,
+        paul,
+        enterprise,
+        other_ent,
+        foreign_ent,
+        talent,
+        carols,
+        foreign,
+    )
+
+
+@pytest.fixture
+def vendor() -> str:
+    return connection.vendor

@@ -1,0 +1,95 @@
+"""The API: session and token auth, pagination, masked PII, Chinese errors naming the field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from talentpark.accounts.models import APIToken
+from talentpark.registry.tests.factories import TalentFactory
+
+
+@pytest.fixture
+def alice_client(world):
+    client = Client()
+    client.force_login(world.alice)
+    return client
+
+
+@pytest.mark.django_db
+def test_lists_are_paginated_and_capped(world, alice_client):
+    for _ in range(5):
+        TalentFactory(zone=world.zone, employer=world.enterprise)
+    body = alice_client.get("/api/registry/talents?page=2&page_size=3").json()
+    assert body["count"] == 7 and body["page"] == 2 and len(body["items"]) == 3
+    assert alice_client.get("/api/registry/talents?page_size=100000").json()["page_size"] == 200
+
+
+@pytest.mark.django_db
+def test_personal_data_is_masked_in_api_answers(world, alice_client):
+    item = alice_client.get(f"/api/registry/talents/{world.talent.pk}").json()
+    assert item["phone"].count("*") == 4 and item["id_number"].count("*") == 11
+    plain = world.talent.person.phone.plaintext_for_processing()
+    assert plain not in json.dumps(alice_client.get("/api/registry/talents").json())
+
+
+@pytest.mark.django_db
+def test_a_bearer_token_authenticates_and_a_wrong_one_does_not(world):
+    _, key = APIToken.issue(world.erin, "ERP sync")
+    client = Client()
+    ok = client.get("/api/registry/enterprises", headers={"Authorization": f"Bearer {key}"})
+    assert ok.status_code == 200 and [e["id"] for e in ok.json()["items"]] == [world.enterprise.pk]
+    bad = client.get("/api/registry/enterprises", headers={"Authorization": "Bearer tp_wrong"})
+    assert bad.status_code == 401
+    assert bad.json()["detail"][0]["message"] == "请先登录或提供有效的访问令牌"
+
+
+@pytest.mark.django_db
+def test_bad_input_gets_422_with_the_field_and_a_chinese_reason(world):
+    client = Client()
+    client.force_login(world.erin)
+    url = f"/api/registry/enterprises/{world.enterprise.pk}"
+    r = client.patch(
+        url, json.dumps({"uscc": "91370811MA3C4D5E0X", "employee_count": 5}), content_type="application/json"
+    )
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail[0]["field"] == "uscc" and detail[0]["message"].startswith("统一社会信用代码：")
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.employee_count == 0  # nothing half-saved
+
+
+@pytest.mark.django_db
+def test_mass_assignment_is_refused_by_the_schema(world):
+    client = Client()
+    client.force_login(world.erin)
+    r = client.patch(
+        f"/api/registry/enterprises/{world.enterprise.pk}",
+        json.dumps({"is_key": False}),
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0] == {"field": "is_key", "message": "is_key：不允许提交该字段"}
+
+
+@pytest.mark.django_db
+def test_malformed_json_and_bad_query_params_are_not_500(world, alice_client):
+    r = alice_client.patch(
+        f"/api/registry/enterprises/{world.enterprise.pk}", "{not json", content_type="application/json"
+    )
+    assert r.status_code in (400, 422)
+    assert alice_client.get("/api/registry/talents?page=abc").status_code == 422
+    assert alice_client.get("/api/registry/talents?degree=zzz&chain=1%27--").status_code == 200
+
+
+@pytest.mark.django_db
+def test_openapi_schema_lists_the_registry_endpoints(world):
+    client = Client()
+    world.alice.is_staff = True
+    world.alice.save()
+    client.force_login(world.alice)
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/registry/talents" in schema["paths"]
+    assert "/api/registry/enterprises/{pk}" in schema["paths"]
