@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 
 from talentpark.accounts.access import can, get_for, restrict
 from talentpark.core.audit import history
@@ -40,9 +41,9 @@ class Col:
             if value is None:
                 return ""
             display = getattr(value, f"get_{part}_display", None)
-            value = display() if display else getattr(value, part)
+            value = gettext(display()) if display else getattr(value, part)
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return gettext("是") if value else gettext("否")
         return "" if value is None else value
 
 
