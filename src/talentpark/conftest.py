@@ -70,7 +70,20 @@ PERSONA_ROLES = {
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def code_tables(db: Any) -> None:
+    """Code tables come from data migrations; transactional tests flush them, so reload."""
+    from talentpark.core import codetables
+    from talentpark.core.models import Division, Industry
+    from talentpark.registry.models import University
+
+    if not Division.objects.exists():
+        codetables.load_divisions(Division)
+        codetables.load_industries(Industry)
+        codetables.load_universities(University, Division)
+
+
+@pytest.fixture
+def world(code_tables: None) -> World:
     zone = ZoneFactory(code="test-zone", name="测试高新区", short_name="测试区")
     other = ZoneFactory(code="other-zone", name="其他高新区", short_name="其他区")
     office = DepartmentFactory(zone=zone, name="人才办", kind=Department.Kind.OFFICE)

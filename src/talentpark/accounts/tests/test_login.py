@@ -29,9 +29,9 @@ def test_passwords_are_stored_hashed(world):
     world.alice.set_password("Another-Pass-2026")
     assert world.alice.password.startswith(("argon2$", "pbkdf2_sha256$", "md5$"))
     assert "Another-Pass-2026" not in world.alice.password
-    assert settings.PASSWORD_HASHERS[-2].endswith("Argon2PasswordHasher") or settings.PASSWORD_HASHERS[0].endswith(
-        "Argon2PasswordHasher"
-    )
+    assert settings.PASSWORD_HASHERS[-2].endswith("Argon2PasswordHasher") or settings.PASSWORD_HASHERS[
+        0
+    ].endswith("Argon2PasswordHasher")
 
 
 @pytest.mark.django_db

@@ -51,11 +51,21 @@ def test_unmasking_on_the_page_needs_a_reason_and_is_logged(world):
 def test_staff_see_a_records_history_and_talents_do_not(world):
     _client(world.erin).post(
         reverse("registry:enterprise_edit", args=[world.enterprise.pk]),
-        {"name": world.enterprise.name, "uscc": world.enterprise.uscc, "scale": "medium",
-         "industry": world.enterprise.industry_id, "employee_count": "88", "address": "科苑路8号"},
+        {
+            "name": world.enterprise.name,
+            "uscc": world.enterprise.uscc,
+            "scale": "medium",
+            "industry": world.enterprise.industry_id,
+            "employee_count": "88",
+            "address": "科苑路8号",
+        },
     )
     assert AuditLog.objects.filter(action="enterprise.update").count() == 1
-    html = _client(world.alice).get(reverse("registry:enterprise_detail", args=[world.enterprise.pk])).content.decode()
+    html = (
+        _client(world.alice)
+        .get(reverse("registry:enterprise_detail", args=[world.enterprise.pk]))
+        .content.decode()
+    )
     assert "变更记录" in html and "科苑路8号" in html and "erin" in html
     talent_view = _client(world.tina).get(reverse("registry:enterprise_detail", args=[world.enterprise.pk]))
     assert "变更记录" not in talent_view.content.decode()
@@ -65,13 +75,24 @@ def test_staff_see_a_records_history_and_talents_do_not(world):
 def test_a_bad_edit_shows_chinese_errors_and_saves_nothing(world):
     response = _client(world.erin).post(
         reverse("registry:enterprise_edit", args=[world.enterprise.pk]),
-        {"name": "", "uscc": "123", "scale": "medium", "industry": "9999", "employee_count": "-3",
-         "contact_phone": "12345"},
+        {
+            "name": "",
+            "uscc": "123",
+            "scale": "medium",
+            "industry": "9999",
+            "employee_count": "-3",
+            "contact_phone": "12345",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 400
-    for message in ("企业名称：不能为空", "统一社会信用代码：应为18位", "所属行业：", "职工人数：应为不小于0的整数",
-                    "联系电话："):
+    for message in (
+        "企业名称：不能为空",
+        "统一社会信用代码：应为18位",
+        "所属行业：",
+        "职工人数：应为不小于0的整数",
+        "联系电话：",
+    ):
         assert message in html
     world.enterprise.refresh_from_db()
     assert world.enterprise.name and world.enterprise.employee_count == 0
@@ -90,7 +111,12 @@ def test_every_response_carries_security_headers(world):
 @pytest.mark.django_db
 def test_pages_load_nothing_from_other_hosts(world):
     client = _client(world.alice)
-    for url in ("/", reverse("registry:talent_list"), reverse("registry:enterprise_list"), reverse("accounts:login")):
+    for url in (
+        "/",
+        reverse("registry:talent_list"),
+        reverse("registry:enterprise_list"),
+        reverse("accounts:login"),
+    ):
         html = client.get(url).content.decode()
         for ref in re.findall(r'(?:src|href|action)="([^"]+)"', html):
             assert not re.match(r"^(https?:)?//", ref), (url, ref)
@@ -118,3 +144,12 @@ def test_english_is_a_switchable_second_language(world):
 
 def test_times_are_shown_in_beijing_time():
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+@pytest.mark.django_db
+def test_the_stylesheet_is_served_from_this_site(world):
+    html = _client(world.alice).get("/").content.decode()
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)"', html)[1]
+    response = Client().get(href)
+    assert response.status_code == 200
+    assert b".topbar" in b"".join(response.streaming_content) if response.streaming else response.content

@@ -13,7 +13,6 @@ from talentpark.core import crypto
 from talentpark.core.context import ActionContext
 from talentpark.core.masking import mask_id_number, mask_phone, scrub
 from talentpark.core.models import PIIAccessLog
-from talentpark.core.pii import Sensitive
 from talentpark.core.pii_access import reveal
 from talentpark.core.validators import parse_resident_id
 from talentpark.registry.models import Person
@@ -63,7 +62,7 @@ def _raw_database_text() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_holds_no_plaintext_id_numbers_or_phones():
+def test_the_database_holds_no_plaintext_id_numbers_or_phones(code_tables):
     number = make_id_number()
     PersonFactory(id_number=number, phone="13955551234")
     EnterpriseFactory(contact_phone="13955554321")
