@@ -52,6 +52,10 @@ _KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
 _CALL_START_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + r")\(")
 
 
+# A named ``%(name)s`` placeholder, as blocktranslate and Python format strings use them.
+PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]")
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
