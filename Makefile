@@ -42,6 +42,7 @@ lint: setup
 	$(VENV)/bin/ruff check src bench
 	$(VENV)/bin/ruff format --check src bench
 	TALENTPARK_VAR=$$(mktemp -d) $(TP) makemigrations --check --dry-run
+	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/mypy src/talentpark
 
 fmt: setup
 	$(VENV)/bin/ruff check --fix src bench
@@ -56,3 +57,7 @@ test-fast: setup
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: messages
+messages: setup
+	$(VENV)/bin/python scripts/i18n-catalog

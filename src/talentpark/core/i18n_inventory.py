@@ -194,7 +194,8 @@ def template_dirs() -> list[Path]:
     from django.apps import apps
     from django.conf import settings
 
-    dirs = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    dirs = [Path(d) for engine in engines for d in engine.get("DIRS", [])]
     for config in apps.get_app_configs():
         if config.name.startswith("talentpark."):
             dirs.append(Path(config.path) / "templates")
@@ -304,7 +305,7 @@ def _add_view_labels(add: Any) -> None:
     for label in _VIEW_LABELS:
         add(label, "accounts/views.py")
     for name in ENTERPRISE_EDITABLE:
-        add(Enterprise._meta.get_field(name).verbose_name, "registry/views.py")
+        add(getattr(Enterprise._meta.get_field(name), "verbose_name", ""), "registry/views.py")
 
 
 def runtime_msgids() -> set[str]:

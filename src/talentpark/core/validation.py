@@ -60,6 +60,11 @@ class FieldErrors:
             raise ValidationError(self.errors)
 
 
+def field_label(model: Any, name: str) -> str:
+    """The Chinese label of a model field, for error messages and forms."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def error_list(exc: ValidationError) -> list[dict[str, str]]:
     """[{field, message}] for the API and pages; non-field errors get field "__all__"."""
     if hasattr(exc, "error_dict"):

@@ -27,7 +27,7 @@ def chain_choices(user: Any) -> list[tuple[int, str]]:
 
 
 def _employer_chains(t: Talent) -> str:
-    if not t.employer_id:
+    if t.employer is None:
         return ""
     return "、".join(f"{r.chain.name}（{r.get_role_display()}）" for r in t.employer.chain_roles.all())
 

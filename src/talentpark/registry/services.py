@@ -19,7 +19,7 @@ from talentpark.core.context import ActionContext
 from talentpark.core.crypto import blind_index
 from talentpark.core.models import Industry, Zone
 from talentpark.core.normalize import clean_text
-from talentpark.core.validation import FieldErrors, parse_date
+from talentpark.core.validation import FieldErrors, field_label, parse_date
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
 from talentpark.registry.models import Education, Enterprise, Person, Talent, University
 
@@ -202,7 +202,7 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
     for name, value in changes.items():
         if name in unknown:
             continue
-        label = str(Enterprise._meta.get_field(name).verbose_name)
+        label = field_label(Enterprise, name)
         if name == "uscc":
             code = errors.check(name, label, validate_uscc, value)
             if code and code[2:4] != (enterprise.division_id or "")[:2]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from talentpark.accounts.access import get_for
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Industry
 from talentpark.core.pii_access import reveal
+from talentpark.core.validation import field_label
 from talentpark.registry.models import Enterprise, Talent
 from talentpark.registry.services import ENTERPRISE_EDITABLE, update_enterprise
 
@@ -28,7 +31,9 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     values = {f: getattr(enterprise, f"{f}_id" if f == "industry" else f) for f in ENTERPRISE_EDITABLE}
     values["contact_phone"] = ""  # never prefill a phone in clear; blank keeps the current one
     if request.method == "POST":
-        changes = {f: request.POST.get(f, "") for f in ENTERPRISE_EDITABLE if f in request.POST}
+        changes: dict[str, Any] = {
+            f: request.POST.get(f, "") for f in ENTERPRISE_EDITABLE if f in request.POST
+        }
         changes["is_high_tech"] = "is_high_tech" in request.POST
         if not changes.get("contact_phone"):
             changes.pop("contact_phone", None)
@@ -41,8 +46,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "企业信息已保存")
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
     fields = [
-        (name, str(Enterprise._meta.get_field(name).verbose_name), values.get(name), errors.get(name, []))
-        for name in FORM_FIELDS
+        (name, field_label(Enterprise, name), values.get(name), errors.get(name, [])) for name in FORM_FIELDS
     ]
     return render(
         request,
