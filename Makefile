@@ -10,7 +10,7 @@ SEED ?= 20260101
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup demo serve test test-fast lint fmt clean check-python
+.PHONY: help setup demo serve test test-fast lint fmt clean check-python messages
 
 help:
 	@echo "make demo   — install, migrate, generate the demo zone (SCALE=$(SCALE)) and serve on http://$(HOST):$(PORT)"
@@ -43,6 +43,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check src bench
 	TALENTPARK_VAR=$$(mktemp -d) $(TP) makemigrations --check --dry-run
 	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/mypy src/talentpark
+	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/python scripts/i18n-catalog --check
 
 fmt: setup
 	$(VENV)/bin/ruff check --fix src bench
@@ -58,6 +59,5 @@ test-fast: setup
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: messages
 messages: setup
 	$(VENV)/bin/python scripts/i18n-catalog

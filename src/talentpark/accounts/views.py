@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 from talentpark.accounts.access import can, restrict
 from talentpark.accounts.roles import Role
@@ -58,14 +59,14 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["cards"] = [
             (label, _count(model, user, **flt), url)
             for label, model, flt, url in (
-                ("人才", Talent, {}, "registry:talent_list"),
-                ("企业", Enterprise, {}, "registry:enterprise_list"),
-                ("创新平台", Platform, {}, "registry:platform_list"),
-                ("项目", Project, {}, "registry:project_list"),
-                ("在招岗位", Position, {"status": "open"}, "recruitment:position_list"),
-                ("人才需求", PersonnelDemand, {"status": "open"}, "recruitment:demand_list"),
-                ("可分配公寓", ApartmentUnit, {"status": "available"}, "housing:apartment_list"),
-                ("政策", Policy, {}, "policies:policy_list"),
+                (gettext_noop("人才"), Talent, {}, "registry:talent_list"),
+                (gettext_noop("企业"), Enterprise, {}, "registry:enterprise_list"),
+                (gettext_noop("创新平台"), Platform, {}, "registry:platform_list"),
+                (gettext_noop("项目"), Project, {}, "registry:project_list"),
+                (gettext_noop("在招岗位"), Position, {"status": "open"}, "recruitment:position_list"),
+                (gettext_noop("人才需求"), PersonnelDemand, {"status": "open"}, "recruitment:demand_list"),
+                (gettext_noop("可分配公寓"), ApartmentUnit, {"status": "available"}, "housing:apartment_list"),
+                (gettext_noop("政策"), Policy, {}, "policies:policy_list"),
             )
             if can(user, model, "view")
         ]

@@ -33,7 +33,6 @@ _CJK_RE = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff0
 
 # Labels a view passes to ``{% translate label %}`` from a local literal that no other
 # source names: the staff workbench cards (accounts.views.home).
-_VIEW_LABELS = ("人才", "企业", "创新平台", "项目", "在招岗位", "人才需求", "可分配公寓", "政策")
 
 # Translation functions found in Python sources (and in templatize() output), with
 # the positions of (context, singular, plural) among their arguments.
@@ -302,8 +301,6 @@ def _add_view_labels(add: Any) -> None:
     from talentpark.registry.models import Enterprise
     from talentpark.registry.services import ENTERPRISE_EDITABLE
 
-    for label in _VIEW_LABELS:
-        add(label, "accounts/views.py")
     for name in ENTERPRISE_EDITABLE:
         add(getattr(Enterprise._meta.get_field(name), "verbose_name", ""), "registry/views.py")
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,7 +44,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.message_dict
             values.update(changes)
         else:
-            messages.success(request, "企业信息已保存")
+            messages.success(request, gettext("企业信息已保存"))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
     fields = [
         (name, field_label(Enterprise, name), values.get(name), errors.get(name, [])) for name in FORM_FIELDS
@@ -71,7 +72,7 @@ def unmask_pii(request: HttpRequest, pk: int) -> HttpResponse:
     field = request.POST.get("field", "")
     if field not in ("id_number", "phone"):
         return render(
-            request, "core/message.html", {"message": "字段：只能查看身份证号或手机号码"}, status=400
+            request, "core/message.html", {"message": gettext("字段：只能查看身份证号或手机号码")}, status=400
         )
     value = reveal(
         ActionContext.from_request(request),
