@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "talentpark.accounts"
     label = "accounts"
     verbose_name = "账号与权限"
+
+    def ready(self) -> None:
+        from talentpark.accounts import pages  # noqa: F401  (registers scopes)

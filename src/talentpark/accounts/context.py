@@ -28,5 +28,7 @@ NAV = [
     ("人才需求", "recruitment:demand_list", "recruitment.demand.view"),
     ("人才公寓", "housing:apartment_list", "housing.apartment.view"),
     ("讲师库", "innovation:lecturer_list", "innovation.lecturer.view"),
+    ("组织机构", "accounts:department_list", "accounts.department.view"),
+    ("用户管理", "accounts:user_list", "accounts.user.view"),
     ("操作日志", "core:audit_list", "audit.view"),
 ]

@@ -76,6 +76,10 @@ class User(AbstractUser):
     def effective_scope(self) -> str:
         return self.data_scope or DEFAULT_SCOPE.get(self.role, DataScope.SELF)  # type: ignore[call-overload]
 
+    @property
+    def effective_scope_label(self) -> str:
+        return str(DataScope(self.effective_scope).label)
+
 
 class APIToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; shown once at creation."""

@@ -76,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "pii.unmask",
             "audit.view",
             "accounts.user.view",
+            "accounts.department.view",
         }
     ),
     Role.AMBASSADOR: frozenset(

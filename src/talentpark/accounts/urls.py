@@ -2,10 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from talentpark.accounts import views
+from talentpark.accounts.pages import LISTINGS
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *[u for listing in LISTINGS for u in listing.urls()],
 ]

@@ -65,7 +65,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 (gettext_noop("项目"), Project, {}, "registry:project_list"),
                 (gettext_noop("在招岗位"), Position, {"status": "open"}, "recruitment:position_list"),
                 (gettext_noop("人才需求"), PersonnelDemand, {"status": "open"}, "recruitment:demand_list"),
-                (gettext_noop("可分配公寓"), ApartmentUnit, {"status": "available"}, "housing:apartment_list"),
+                (
+                    gettext_noop("可分配公寓"),
+                    ApartmentUnit,
+                    {"status": "available"},
+                    "housing:apartment_list",
+                ),
                 (gettext_noop("政策"), Policy, {}, "policies:policy_list"),
             )
             if can(user, model, "view")

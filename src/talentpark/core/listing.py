@@ -80,6 +80,7 @@ class Listing:
     search: Sequence[str] = ()
     search_hint: str = "名称"
     select_related: Sequence[str] = ()
+    order_by: Sequence[str] = ()  # when the model's Meta.ordering is not what the list wants
     sections: Sequence[tuple[str, Sequence[Col]]] = ()
     related: Sequence[Related] = ()
     shows_pii: bool = False
@@ -89,6 +90,8 @@ class Listing:
     # -- queries -------------------------------------------------------------
     def queryset(self, user: Any) -> models.QuerySet[Any]:
         qs = self.model._default_manager.select_related(*self.select_related)
+        if self.order_by:
+            qs = qs.order_by(*self.order_by)
         return restrict(qs, user, "view")
 
     def filtered(self, request: HttpRequest) -> tuple[models.QuerySet[Any], dict[str, str]]:

@@ -26,6 +26,8 @@ LIST_PAGES = {
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "innovation:lecturer_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "core:audit_list": {"alice"},
+    "accounts:department_list": {"alice"},
+    "accounts:user_list": {"alice"},
     "accounts:home": set(PERSONAS),
 }
 

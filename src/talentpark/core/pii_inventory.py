@@ -1,0 +1,49 @@
+"""The personal-information inventory (PIPL art. 51): every PI field, its class, purpose, retention.
+
+A test walks all models and fails when a field that looks like personal information is
+missing here, or when a sensitive one is not encrypted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PIField:
+    label: str  # "app_label.model.field"
+    sensitivity: str  # "sensitive" (PIPL art. 28) or "general"
+    purpose: str
+    retention: str
+
+
+INVENTORY: tuple[PIField, ...] = (
+    PIField("accounts.user.email", "general", "账号找回与通知", "账号注销后1年"),
+    PIField("accounts.user.display_name", "general", "登录后显示与审计记录", "账号注销后1年"),
+    PIField("registry.person.id_number", "sensitive", "身份核验、人才认定与政策兑现的唯一标识", "离区后5年"),
+    PIField("registry.person.phone", "general", "服务联系、业务通知", "离区后5年"),
+    PIField("registry.person.name", "general", "人才档案、服务办理", "离区后5年"),
+    PIField("registry.person.birth_date", "general", "政策年龄条件判断", "离区后5年"),
+    PIField("registry.person.email", "general", "服务联系", "离区后5年"),
+    PIField("registry.person.hukou_division", "general", "落户、子女就学等政策条件", "离区后5年"),
+    PIField("registry.familymember.name", "general", "配偶就业、子女就学服务", "离区后5年"),
+    PIField(
+        "registry.familymember.birth_date",
+        "sensitive",
+        "子女就学政策条件（含不满十四周岁未成年人信息）",
+        "离区后5年",
+    ),
+    PIField("registry.enterprise.contact_name", "general", "企业联系", "企业注销后3年"),
+    PIField("registry.enterprise.contact_phone", "general", "企业联系", "企业注销后3年"),
+    PIField("innovation.lecturer.name", "general", "讲师库展示与培训安排", "退出讲师库后3年"),
+    PIField("innovation.lecturer.phone", "general", "培训联系", "退出讲师库后3年"),
+)
+
+# Field names that always mean personal information, wherever they appear.
+PI_NAME_HINTS = ("id_number", "phone", "bank_account", "mobile", "passport", "birth_date", "email")
+# These kinds must be stored encrypted (EncryptedPIIField).
+MUST_ENCRYPT_HINTS = ("id_number", "phone", "bank_account", "mobile", "passport")
+
+
+def inventory_labels() -> set[str]:
+    return {f.label for f in INVENTORY}
