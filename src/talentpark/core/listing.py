@@ -53,7 +53,7 @@ class Filter:
 
     param: str
     label: str
-    lookup: str
+    lookup: str | Callable[[str], Q]  # a callable builds a Q (e.g. a subquery for to-many relations)
     choices: Sequence[tuple[str, str]] | Callable[[Any], Sequence[tuple[Any, str]]] | None = None
 
     def options(self, user: Any) -> Sequence[tuple[Any, str]]:
@@ -111,7 +111,7 @@ class Listing:
             allowed = {str(k) for k, _ in flt.options(request.user)}
             if flt.choices is not None and value not in allowed:
                 continue  # an unknown filter value is ignored, never a 500
-            qs = qs.filter(**{flt.lookup: value})
+            qs = qs.filter(flt.lookup(value) if callable(flt.lookup) else Q(**{flt.lookup: value}))
             active[flt.param] = value
         return qs, active
 

@@ -227,7 +227,8 @@ class EnterprisePlanner:
         for kind, count in counts.items():
             # Stations and workstations go to the biggest enterprises; other kinds spread wider.
             if kind in (PK_.POSTDOC_STATION, PK_.ACADEMICIAN, PK_.POSTDOC_BASE):
-                hosts = ranked[:count] if kind == PK_.POSTDOC_STATION else rng.sample(ranked[: max(count * 3, 12)], min(count, len(ranked)))
+                pool = ranked[: max(count * 3, 12)]
+                hosts = ranked[:count] if kind == PK_.POSTDOC_STATION else rng.sample(pool, min(count, len(pool)))
             else:
                 hosts = rng.sample(ranked, min(count, len(ranked)))
             for i in range(count):

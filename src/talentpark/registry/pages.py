@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from talentpark.accounts.access import restrict
 from talentpark.core.codes import Degree, ProfessionalTitle
 from talentpark.core.listing import Col, Filter, Listing, Related
@@ -24,6 +26,16 @@ def chain_choices(user: Any) -> list[tuple[int, str]]:
         (c.pk, f"{c.zone.short_name or c.zone.name}·{c.name}")
         for c in restrict(IndustryChain.objects.select_related("zone"), user)
     ]
+
+
+def _in_chain(field: str) -> Any:
+    """Rows whose ``field`` (an enterprise id) has a role in the chain: a subquery, so no duplicates."""
+
+    def build(value: str) -> Q:
+        members = EnterpriseChainRole.objects.filter(chain_id=value).values("enterprise_id")
+        return Q(**{f"{field}__in": members})
+
+    return build
 
 
 def _employer_chains(t: Talent) -> str:
@@ -55,7 +67,7 @@ TALENTS = Listing(
         Filter("degree", "学历", "person__highest_degree", Degree.choices),
         Filter("title", "职称", "professional_title", ProfessionalTitle.choices),
         Filter("tier", "人才层次", "tier", [c for c in Talent.Tier.choices if c[0]]),
-        Filter("chain", "产业链", "employer__chain_roles__chain_id", chain_choices),
+        Filter("chain", "产业链", _in_chain("employer_id"), chain_choices),
         Filter("status", "状态", "status", Talent.Status.choices),
     ),
     sections=(
@@ -137,8 +149,13 @@ ENTERPRISES = Listing(
         Col("园区", "zone.short_name"),
     ),
     filters=(
-        Filter("chain", "产业链", "chain_roles__chain_id", chain_choices),
-        Filter("role", "链上角色", "chain_roles__role", ChainRole.choices),
+        Filter("chain", "产业链", _in_chain("pk"), chain_choices),
+        Filter(
+            "role",
+            "链上角色",
+            lambda v: Q(pk__in=EnterpriseChainRole.objects.filter(role=v).values("enterprise_id")),
+            ChainRole.choices,
+        ),
         Filter("scale", "规模", "scale", Enterprise.Scale.choices),
         Filter("key", "重点企业", "is_key", [("1", "是"), ("0", "否")]),
     ),

@@ -93,3 +93,19 @@ def test_openapi_schema_lists_the_registry_endpoints(world):
     schema = client.get("/api/openapi.json").json()
     assert "/api/registry/talents" in schema["paths"]
     assert "/api/registry/enterprises/{pk}" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_filtering_by_chain_lists_each_talent_once(world, alice_client):
+    from talentpark.registry.models import ChainRole, EnterpriseChainRole, IndustryChain
+
+    a = IndustryChain.objects.create(zone=world.zone, code="auto", name="汽车及零部件")
+    b = IndustryChain.objects.create(zone=world.zone, code="digital", name="数字经济")
+    for chain in (a, b):  # one enterprise in two chains must not duplicate its talents
+        EnterpriseChainRole.objects.create(
+            zone=world.zone, enterprise=world.enterprise, chain=chain, role=ChainRole.SUPPORTING
+        )
+    body = alice_client.get(f"/api/registry/talents?chain={a.pk}").json()
+    assert [i["name"] for i in body["items"]] == ["唐娜"] and body["count"] == 1
+    ents = alice_client.get(f"/api/registry/enterprises?role={ChainRole.SUPPORTING}").json()
+    assert [e["id"] for e in ents["items"]] == [world.enterprise.pk]
