@@ -174,7 +174,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"pii": {"()": "talentpark.core.logging.PiiScrubFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "talentpark.core.logging.PiiScrubFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["pii"], "formatter": "plain"},
     },

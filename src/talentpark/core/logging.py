@@ -14,3 +14,10 @@ class PiiScrubFilter(logging.Filter):
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
         return True
+
+
+class PiiScrubFormatter(logging.Formatter):
+    """Masks ID numbers and phones in the whole formatted line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
