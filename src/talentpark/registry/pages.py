@@ -32,7 +32,7 @@ def _in_chain(field: str) -> Any:
     """Rows whose ``field`` (an enterprise id) has a role in the chain: a subquery, so no duplicates."""
 
     def build(value: str) -> Q:
-        members = EnterpriseChainRole.objects.filter(chain_id=value).values("enterprise_id")
+        members = EnterpriseChainRole.objects.filter(chain_id=int(value)).values("enterprise_id")
         return Q(**{f"{field}__in": members})
 
     return build
