@@ -250,14 +250,12 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
         before = audit.snapshot(locked, ENTERPRISE_AUDIT_FIELDS)
         for name, value in clean.items():
             setattr(locked, name, value)
-        if (
-            "uscc" in clean
-            and Enterprise.objects.filter(zone_id=locked.zone_id, uscc=locked.uscc)
-            .exclude(pk=locked.pk)
-            .exists()
-        ):
-            raise ValidationError({"uscc": ["统一社会信用代码：本园区已有企业使用该代码"]})
-        locked.save(update_fields=[*clean.keys(), "updated_at"])
+        try:
+            # The unique constraint (zone, uscc) is the guard; a race loses here, not with a 500.
+            with transaction.atomic():
+                locked.save(update_fields=[*clean.keys(), "updated_at"])
+        except IntegrityError:
+            raise ValidationError({"uscc": ["统一社会信用代码：本园区已有企业使用该代码"]}) from None
         after = audit.snapshot(locked, ENTERPRISE_AUDIT_FIELDS)
         old, new = audit.diff(before, after)
         audit.record(ctx, "enterprise.update", locked, before=old, after=new)

@@ -148,3 +148,10 @@ def test_audit_rows_are_append_only(world):
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
+
+
+@pytest.mark.django_db
+def test_a_credit_code_already_used_in_the_zone_is_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        update_enterprise(ctx(world.frank), world.other_enterprise, {"uscc": world.enterprise.uscc})
+    assert exc.value.message_dict["uscc"] == ["统一社会信用代码：本园区已有企业使用该代码"]
