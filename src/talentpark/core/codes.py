@@ -22,7 +22,13 @@ class Degree(models.TextChoices):
 
 
 # Ordinal rank for comparisons ("本科及以上").
-DEGREE_RANK = {Degree.ZHUANKE: 1, Degree.BENKE: 2, Degree.SHUOSHI: 3, Degree.BOSHI: 4, Degree.BOSHIHOU: 5}
+DEGREE_RANK: dict[str, int] = {
+    Degree.ZHUANKE: 1,
+    Degree.BENKE: 2,
+    Degree.SHUOSHI: 3,
+    Degree.BOSHI: 4,
+    Degree.BOSHIHOU: 5,
+}
 
 
 class ProfessionalTitle(models.TextChoices):

@@ -6,6 +6,7 @@ migrations load, so planning needs no database and is identical on every run.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,6 +34,7 @@ class Codebook:
     prefectures_by_province: dict[str, tuple[str, ...]]
     universities: tuple[UniversityInfo, ...]
     majors: dict[tuple[str, str], tuple[str, ...]]  # (chain family, 本科|高职) → names
+    majors_by_level: dict[str, frozenset[str]]  # 本科|高职 → names
 
     def current_division(self, code: str) -> str:
         """The current division a (possibly abolished) birthplace code now belongs to."""
@@ -52,8 +54,16 @@ class Codebook:
         raise LookupError(code)
 
     def majors_for(self, family: str, degree: str) -> tuple[str, ...]:
-        level = "高职" if degree == Degree.ZHUANKE else "本科"
-        return self.majors[(family, level)]
+        return self.majors[(family, _level(degree))]
+
+    def major_for_job(self, rng: random.Random, usual: tuple[str, ...], family: str, degree: str) -> str:
+        """One of the job's usual majors taught at this degree's level, else a major of the chain."""
+        fitting = [m for m in usual if m in self.majors_by_level[_level(degree)]]
+        return rng.choice(fitting) if fitting else rng.choice(self.majors_for(family, degree))
+
+
+def _level(degree: str) -> str:
+    return "高职" if degree == Degree.ZHUANKE else "本科"
 
 
 @cache
@@ -77,7 +87,9 @@ def codebook() -> Codebook:
         for u in codetables.read("universities.json")
     )
     majors: dict[tuple[str, str], list[str]] = {}
+    by_level: dict[str, set[str]] = {"本科": set(), "高职": set()}
     for m in codetables.read("majors.json"):
+        by_level[m["level"]].add(m["name"])
         for family in m["chains"]:
             majors.setdefault((family, m["level"]), []).append(m["name"])
     return Codebook(
@@ -85,4 +97,5 @@ def codebook() -> Codebook:
         prefectures_by_province={k: tuple(v) for k, v in prefectures.items()},
         universities=universities,
         majors={k: tuple(v) for k, v in majors.items()},
+        majors_by_level={k: frozenset(v) for k, v in by_level.items()},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from talentpark.accounts.roles import Role
 from talentpark.demo import vocab
@@ -14,8 +15,12 @@ from talentpark.demo.zones import ChainProfile, ZoneProfile
 from talentpark.registry.models import ChainRole, Enterprise, Platform, Project
 
 REFERENCE_DATE = dt.date(2026, 11, 1)
-ROLE_LABEL = {ChainRole.CHAIN_MASTER: "链主企业", ChainRole.LEADING: "龙头企业", ChainRole.SUPPORTING: "配套企业"}
-ROLE_RANK = {ChainRole.CHAIN_MASTER: 0, ChainRole.LEADING: 1, ChainRole.SUPPORTING: 2}
+ROLE_LABEL: dict[str, Any] = {
+    ChainRole.CHAIN_MASTER: "链主企业",
+    ChainRole.LEADING: "龙头企业",
+    ChainRole.SUPPORTING: "配套企业",
+}
+ROLE_RANK: dict[str, Any] = {ChainRole.CHAIN_MASTER: 0, ChainRole.LEADING: 1, ChainRole.SUPPORTING: 2}
 PK_, PL_ = Platform.Kind, Platform.Level
 PLATFORM_LEVELS: dict[str, tuple[tuple[str, float], ...]] = {
     PK_.KEY_LAB: ((PL_.NATIONAL, 0.05), (PL_.PROVINCIAL, 0.55), (PL_.MUNICIPAL, 0.4)),
@@ -31,7 +36,7 @@ PLATFORM_LEVELS: dict[str, tuple[tuple[str, float], ...]] = {
     PK_.EXPERT_BASE: ((PL_.NATIONAL, 0.3), (PL_.PROVINCIAL, 0.7)),
 }
 # Share of each kind hosted by an enterprise (the rest by a zone body: 依托单位（非企业）).
-ENTERPRISE_HOSTED = {
+ENTERPRISE_HOSTED: dict[str, Any] = {
     PK_.KEY_LAB: 0.75,
     PK_.ENGINEERING_CENTRE: 0.75,
     PK_.INCUBATOR: 0.3,
@@ -85,6 +90,7 @@ class EnterprisePlanner:
         self.names = NameMaker(zone.surname_boost)
         self.specialists = specialists
         self._used_names: set[str] = set()
+        self._used_shorts: set[str] = set()
         self._used_uscc: set[str] = set()
         self._division = WeightedChoice(
             [c for c, _ in zone.registration_divisions], [w for _, w in zone.registration_divisions]
@@ -137,9 +143,11 @@ class EnterprisePlanner:
                 name = f"{brand}{t.word}{suffix}"
             else:
                 name = f"{rng.choice(zone.region_words)}{brand}{t.word}{suffix}"
-            if name not in self._used_names:
+            short = f"{brand}{t.short}"
+            if name not in self._used_names and short not in self._used_shorts:
                 self._used_names.add(name)
-                return name, f"{brand}{t.short}"
+                self._used_shorts.add(short)
+                return name, short
         raise RuntimeError("enterprise names exhausted")
 
     def _enterprise(
@@ -151,12 +159,17 @@ class EnterprisePlanner:
             segment, trade = flagship.segment, flagship.trade
             name, short = flagship.name, flagship.short
             self._used_names.add(name)
+            self._used_shorts.add(short)
         else:
             segment = rng.choices(range(len(chain.segments)), [s.weight for s in chain.segments])[0]
             trade = rng.randrange(len(chain.segments[segment].trades))
             name, short = self._name(chain, segment, trade)
         if role == ChainRole.CHAIN_MASTER:
-            employees, founded_years, capital = rng.randint(2500, 9000), (1993, 2008), rng.uniform(30000, 200000)
+            employees, founded_years, capital = (
+                rng.randint(2500, 9000),
+                (1993, 2008),
+                rng.uniform(30000, 200000),
+            )
         elif role == ChainRole.LEADING:
             employees, founded_years, capital = rng.randint(400, 2500), (1998, 2016), rng.uniform(3000, 30000)
         else:
@@ -228,7 +241,9 @@ class EnterprisePlanner:
             # Stations and workstations go to the biggest enterprises; other kinds spread wider.
             if kind in (PK_.POSTDOC_STATION, PK_.ACADEMICIAN, PK_.POSTDOC_BASE):
                 pool = ranked[: max(count * 3, 12)]
-                hosts = ranked[:count] if kind == PK_.POSTDOC_STATION else rng.sample(pool, min(count, len(pool)))
+                hosts = (
+                    ranked[:count] if kind == PK_.POSTDOC_STATION else rng.sample(pool, min(count, len(pool)))
+                )
             else:
                 hosts = rng.sample(ranked, min(count, len(ranked)))
             for i in range(count):
@@ -257,7 +272,9 @@ class EnterprisePlanner:
                         enterprise_no=host.no if hosted else None,
                         host_organisation="" if hosted else rng.choice(self.zone.hosts),
                         chain_code=chain.code,
-                        approved_on=random_date(rng, dt.date(2010, 1, 1), REFERENCE_DATE - dt.timedelta(days=60)),
+                        approved_on=random_date(
+                            rng, dt.date(2010, 1, 1), REFERENCE_DATE - dt.timedelta(days=60)
+                        ),
                         approved_by=self._approver(kind, level),
                         description=f"聚焦{chain.name}产业链{topic}方向，开展技术研发、成果转化和人才培养。",
                     )
@@ -276,7 +293,9 @@ class EnterprisePlanner:
     ) -> str:
         """A candidate name; later attempts add more distinguishing words."""
         zone = self.zone
-        topic = rng.choice(vocab.TOPICS[chain.family])
+        # A topic that does not repeat the host's line of business ("XX大数据大数据研究院").
+        topics = [t for t in vocab.TOPICS[chain.family] if not _shares_word(t, host.short_name)]
+        topic = rng.choice(topics or vocab.TOPICS[chain.family])
         if kind in (PK_.KEY_LAB, PK_.ENGINEERING_CENTRE):
             suffix = "重点实验室" if kind == PK_.KEY_LAB else "工程技术研究中心"
             place = {PL_.NATIONAL: "国家", PL_.PROVINCIAL: zone.province_name}.get(level, zone.city_name)
@@ -287,12 +306,12 @@ class EnterprisePlanner:
             return f"{host.name}技术中心" if attempt == 0 else f"{host.name}{topic}技术中心"
         if kind == PK_.INCUBATOR:
             if not hosted and attempt < 5:
-                return f"{zone.short_name}{rng.choice(zone.incubator_words + (topic,))}科技企业孵化器"
+                return f"{zone.short_name}{rng.choice((*zone.incubator_words, topic))}科技企业孵化器"
             return f"{host.short_name}{topic}科技企业孵化器"
         if kind == PK_.MAKER_SPACE:
             if not hosted and attempt < 5:
                 return f"{rng.choice(zone.incubator_words)}众创空间"
-            return f"{host.short_name}{rng.choice(zone.incubator_words + (topic,))}众创空间"
+            return f"{host.short_name}{rng.choice((*zone.incubator_words, topic))}众创空间"
         if kind == PK_.POSTDOC_STATION:
             return f"{host.name}博士后科研工作站"
         if kind == PK_.POSTDOC_BASE:
@@ -308,7 +327,11 @@ class EnterprisePlanner:
         if kind == PK_.SKILL_MASTER:
             master = self.names.full(rng, "M" if rng.random() < 0.85 else "F", rng.randint(1966, 1988))[0]
             return f"{master}技能大师工作室"
-        return f"{zone.short_name}{topic}专家服务基地" if attempt < 10 else f"{host.short_name}{topic}专家服务基地"
+        return (
+            f"{zone.short_name}{topic}专家服务基地"
+            if attempt < 10
+            else f"{host.short_name}{topic}专家服务基地"
+        )
 
     def _approver(self, kind: str, level: str) -> str:
         prov, city = self.zone.province_name, self.zone.city_name
@@ -326,14 +349,18 @@ class EnterprisePlanner:
             return {PL_.NATIONAL: "国家发展和改革委员会", PL_.PROVINCIAL: f"{prov}工业和信息化厅"}.get(
                 level, f"{city}工业和信息化局"
             )
-        return {PL_.NATIONAL: "科学技术部", PL_.PROVINCIAL: f"{prov}科学技术厅"}.get(level, f"{city}科学技术局")
+        return {PL_.NATIONAL: "科学技术部", PL_.PROVINCIAL: f"{prov}科学技术厅"}.get(
+            level, f"{city}科学技术局"
+        )
 
     # projects --------------------------------------------------------------------------
 
-    def projects(self, count: int, seed: int, seniors: dict[int, list[int]]) -> list[ProjectSpec]:
-        """Projects led, where possible, by a senior talent of the enterprise (``seniors``: no → talent nos)."""
+    def projects(self, count: int, seed: int, seniors: dict[int, list[tuple[int, str]]]) -> list[ProjectSpec]:
+        """Projects led, where possible, by a senior talent of the enterprise (``seniors``: no → talents)."""
         rng = random.Random(f"{seed}:{self.zone.code}:projects")
-        weights = [{ChainRole.CHAIN_MASTER: 30, ChainRole.LEADING: 10}.get(e.role, 1) for e in self.enterprises]
+        weights = [
+            {ChainRole.CHAIN_MASTER: 30, ChainRole.LEADING: 10}.get(e.role, 1) for e in self.enterprises
+        ]
         pick = WeightedChoice(self.enterprises, weights)
         PK, PS = Project.Kind, Project.Status
         statuses = {
@@ -341,7 +368,7 @@ class EnterprisePlanner:
             PK.TALENT_PROJECT: ((PS.APPROVED, 4), (PS.BUILDING, 3), (PS.CLOSED, 2)),
             PK.INDUSTRIALISATION: ((PS.APPROVED, 2), (PS.BUILDING, 4), (PS.PRODUCING, 3)),
         }
-        out = []
+        out, used = [], set()
         for _ in range(count):
             kind = rng.choices((PK.SCIENCE_RESERVE, PK.TALENT_PROJECT, PK.INDUSTRIALISATION), (45, 30, 25))[0]
             status = rng.choices([s for s, _ in statuses[kind]], [w for _, w in statuses[kind]])[0]
@@ -355,9 +382,12 @@ class EnterprisePlanner:
                 name = f"{subject}{rng.choice(('研发创新团队', '高层次人才创新项目', '人才团队攻关项目'))}"
                 investment = rng.uniform(100, 5000)
             else:
-                qty = rng.choice((5, 10, 20, 30, 50, 100, 200, 500, 1000, 3000, 5000))
+                qty = rng.choice(vocab.QUANTITIES[unit])
                 name = f"年产{qty}{unit}{product}{rng.choice(('项目', '建设项目', '智能化技改项目'))}"
                 investment = rng.uniform(3000, 150000)
+            if name in used:
+                name = enterprise.short_name + name
+            used.add(name)
             leaders = seniors.get(enterprise.no) or []
             started = None
             if status != PS.RESERVE:
@@ -369,7 +399,7 @@ class EnterprisePlanner:
                     kind=kind,
                     status=status,
                     enterprise_no=enterprise.no,
-                    leader_no=rng.choice(leaders) if leaders and rng.random() < 0.8 else None,
+                    leader_no=rng.choice(leaders)[0] if leaders and rng.random() < 0.8 else None,
                     chain_code=chain.code,
                     investment=Decimal(round(investment, 1)).quantize(Decimal("0.01")),
                     started_on=started,
@@ -377,6 +407,11 @@ class EnterprisePlanner:
                 )
             )
         return out
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Whether two names have a two-character word in common."""
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
 
 
 def _interleave(items: list[tuple[ChainProfile, str, int]], chains: tuple[ChainProfile, ...]) -> list:

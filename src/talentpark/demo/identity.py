@@ -59,7 +59,7 @@ def _surname_pinyin(surname: str) -> tuple[str, ...]:
 
 
 def name_pinyin(surname: str, given: str) -> str:
-    """"zhangsan zs": full pinyin without spaces, a space, then the initials."""
+    """ "zhangsan zs": full pinyin without spaces, a space, then the initials."""
     syllables = _surname_pinyin(surname) + _given_pinyin(given)
     return "".join(syllables) + " " + "".join(s[0] for s in syllables if s)
 
@@ -93,7 +93,9 @@ class NameMaker:
             second = rng.choice(pool)
         return first + second
 
-    def full(self, rng: random.Random, sex: str, birth_year: int, surname: str | None = None) -> tuple[str, str]:
+    def full(
+        self, rng: random.Random, sex: str, birth_year: int, surname: str | None = None
+    ) -> tuple[str, str]:
         """(name, name_pinyin)."""
         family = surname or self.surname(rng)
         given = self.given(rng, sex, birth_year)

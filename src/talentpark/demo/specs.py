@@ -140,6 +140,7 @@ class TalentBundle:
     educations: list[EducationSpec] = field(default_factory=list)
     family: list[FamilySpec] = field(default_factory=list)
     last_graduation: dt.date | None = None
+    chain_family: str = ""  # the employer's chain family (machinery, pharma …)
 
 
 @dataclass(slots=True)

@@ -73,7 +73,9 @@ def plan_staff(
         team_keys.append(key)
         departments.append(DepartmentSpec(key, name, DK.SERVICE_CENTRE, dept_key(zone, "service_centre"), i))
 
-    def account(username: str, role: str, display: str, dept: str | None = None, **flags: bool) -> AccountSpec:
+    def account(
+        username: str, role: str, display: str, dept: str | None = None, **flags: bool
+    ) -> AccountSpec:
         return AccountSpec(numbering.take("user"), username, role, display, zone.code, dept, **flags)
 
     accounts = [account(f"{p}_office", Role.OFFICE, person_name(), root, is_staff=True)]
@@ -91,7 +93,11 @@ def plan_staff(
     if main:
         accounts.append(
             AccountSpec(
-                numbering.take("user"), PROVINCE_VIEWER, Role.PROVINCE, f"{zone.province_name}人才工作办公室", None
+                numbering.take("user"),
+                PROVINCE_VIEWER,
+                Role.PROVINCE,
+                f"{zone.province_name}人才工作办公室",
+                None,
             )
         )
     return ZoneStaff(departments, accounts, team_specialists)

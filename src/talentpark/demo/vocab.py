@@ -93,21 +93,30 @@ class Job:
     category: str  # recruitment.Position.Category value
     min_degree: str  # core.codes.Degree value
     occupation: str = ""  # 技能工种 for skilled-worker jobs
+    majors: tuple[str, ...] = ()  # the usual majors, when they do not depend on the chain
 
 
 _Z, _B, _S, _D = Degree.ZHUANKE.value, Degree.BENKE.value, Degree.SHUOSHI.value, Degree.BOSHI.value
 
 # Jobs every enterprise has, whatever its chain.
+_SALES_MAJORS = ("市场营销", "国际经济与贸易", "工商管理", "电子商务")
 COMMON_JOBS: tuple[Job, ...] = (
-    Job("人力资源专员", "management", _B),
-    Job("财务会计", "management", _B),
-    Job("行政专员", "management", _Z),
-    Job("采购专员", "management", _Z),
-    Job("安全环保工程师", "engineering", _B),
-    Job("销售代表", "sales", _Z),
-    Job("区域销售经理", "sales", _B),
-    Job("仓储物流专员", "production", _Z, "仓储管理员"),
+    Job("人力资源专员", "management", _B, majors=("人力资源管理", "工商管理")),
+    Job("财务会计", "management", _B, majors=("会计学",)),
+    Job("行政专员", "management", _Z, majors=("工商管理", "人力资源管理", "英语")),
+    Job("采购专员", "management", _Z, majors=("物流管理", "现代物流管理", "工商管理")),
+    Job("安全环保工程师", "engineering", _B, majors=("安全工程", "环境工程")),
+    Job("销售代表", "sales", _Z, majors=_SALES_MAJORS),
+    Job("区域销售经理", "sales", _B, majors=_SALES_MAJORS),
+    Job("仓储物流专员", "production", _Z, "仓储管理员", majors=("现代物流管理", "物流管理")),
 )
+COMMON_JOB_WEIGHT = 0.35  # relative to a chain's own jobs
+
+# Per chain family, category weights multiplied in (a software firm has few line workers).
+FAMILY_CATEGORY_FACTOR: dict[str, dict[str, float]] = {
+    "digital": {"production": 0.25, "it": 2.0},
+    "pharma": {"medical": 1.5},
+}
 
 # Jobs by chain family (the ``chains`` key of majors.json).
 CHAIN_JOBS: dict[str, tuple[Job, ...]] = {
@@ -131,7 +140,7 @@ CHAIN_JOBS: dict[str, tuple[Job, ...]] = {
         Job("质量工程师", "quality", _B),
         Job("质检员", "quality", _Z, "机械产品检验工"),
         Job("MES实施工程师", "it", _B),
-        Job("海外销售经理", "sales", _B),
+        Job("海外销售经理", "sales", _B, majors=("国际经济与贸易", "英语", "德语")),
     ),
     "auto": (
         Job("底盘设计工程师", "rnd", _B),
@@ -150,7 +159,7 @@ CHAIN_JOBS: dict[str, tuple[Job, ...]] = {
         Job("供应商质量工程师", "quality", _B),
         Job("质量工程师", "quality", _B),
         Job("质检员", "quality", _Z, "机动车检测工"),
-        Job("汽车营销顾问", "sales", _Z),
+        Job("汽车营销顾问", "sales", _Z, majors=("汽车技术服务与营销", "市场营销")),
     ),
     "pharma": (
         Job("药物合成研究员", "medical", _S),
@@ -167,11 +176,13 @@ CHAIN_JOBS: dict[str, tuple[Job, ...]] = {
         Job("发酵操作工", "production", _Z, "发酵工程制药工"),
         Job("中药提取操作工", "production", _Z, "中药炮制工"),
         Job("无菌灌装操作员", "production", _Z, "药物制剂工"),
-        Job("QA专员", "quality", _B),
-        Job("QC检验员", "quality", _Z, "药物检验员"),
-        Job("微生物检验员", "quality", _Z, "药物检验员"),
+        Job("QA专员", "quality", _B, majors=("药学", "药物分析", "制药工程")),
+        Job("QC检验员", "quality", _Z, "药物检验员", majors=("药品质量与安全", "工业分析技术", "药物分析")),
+        Job(
+            "微生物检验员", "quality", _Z, "药物检验员", majors=("医学检验技术", "生物技术", "药品质量与安全")
+        ),
         Job("医疗器械研发工程师", "rnd", _B),
-        Job("医药代表", "sales", _Z),
+        Job("医药代表", "sales", _Z, majors=("药学", "药品经营与管理", "市场营销")),
     ),
     "materials": (
         Job("高分子材料研发工程师", "rnd", _S),
@@ -186,7 +197,7 @@ CHAIN_JOBS: dict[str, tuple[Job, ...]] = {
         Job("石墨化操作工", "production", _Z, "炭素制品工"),
         Job("电池装配工", "production", _Z, "电池制造工"),
         Job("设备维修工", "production", _Z, "机修钳工"),
-        Job("理化检验员", "quality", _Z, "化学检验员"),
+        Job("理化检验员", "quality", _Z, "化学检验员", majors=("工业分析技术", "应用化学", "应用化工技术")),
         Job("质量工程师", "quality", _B),
     ),
     "digital": (
@@ -257,6 +268,22 @@ PROJECT_SUBJECTS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 
+# Yearly output sizes that make sense for each unit of an industrial project.
+QUANTITIES: dict[str, tuple[int, ...]] = {
+    "台": (500, 1000, 2000, 5000),
+    "万台": (5, 10, 20, 50),
+    "套": (200, 500, 1000, 2000),
+    "万件": (50, 100, 300, 500),
+    "万套": (5, 10, 20, 50),
+    "辆": (1000, 2000, 5000),
+    "亿片": (1, 3, 5, 10),
+    "千克": (50, 100, 500),
+    "吨": (1000, 5000, 10000, 20000, 50000),
+    "兆瓦时": (200, 500, 1000, 2000),
+    "万头份": (1000, 5000, 10000),
+    "万颗": (500, 1000, 5000),
+}
+
 # Lecturer specialties: chain-specific and general ones (management, law, skills).
 LECTURE_SPECIALTIES: dict[str, tuple[str, ...]] = {
     "machinery": ("液压系统设计", "焊接工艺与质量控制", "数控加工技术", "工程机械故障诊断", "精益生产"),
@@ -264,7 +291,14 @@ LECTURE_SPECIALTIES: dict[str, tuple[str, ...]] = {
     "pharma": ("药品GMP合规", "药物制剂工艺", "生物药质量研究", "医疗器械注册申报"),
     "materials": ("锂电池材料工艺", "碳材料表征", "光伏系统设计", "化工安全生产"),
     "digital": ("工业互联网平台应用", "数据治理", "人工智能应用", "网络安全等级保护"),
-    "general": ("人力资源管理", "知识产权布局", "企业数字化转型", "科技项目申报", "安全生产管理", "职业生涯规划"),
+    "general": (
+        "人力资源管理",
+        "知识产权布局",
+        "企业数字化转型",
+        "科技项目申报",
+        "安全生产管理",
+        "职业生涯规划",
+    ),
 }
 COURSE_FORMS = ("实务", "专题讲座", "案例解析", "实训", "入门与提高", "政策解读")
 

@@ -1,0 +1,274 @@
+"""The demo generator at tiny scale: determinism, valid identity data, counts, logins, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from talentpark.accounts.models import User
+from talentpark.accounts.roles import Role
+from talentpark.core.codes import DEGREE_RANK, Degree
+from talentpark.core.models import AuditLog, Division
+from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
+from talentpark.demo.generator import generate
+from talentpark.demo.plan import planned_people
+from talentpark.demo.scales import SEED, TINY, ScaleError, parse_scale
+from talentpark.housing.models import ApartmentUnit
+from talentpark.innovation.models import Lecturer
+from talentpark.policies.models import Policy
+from talentpark.recruitment.models import PersonnelDemand, Position
+from talentpark.registry.models import (
+    ChainRole,
+    Education,
+    Enterprise,
+    EnterpriseChainRole,
+    FamilyMember,
+    IndustryChain,
+    Person,
+    Platform,
+    Project,
+    Talent,
+)
+
+SEED_VALUE = 20260101
+REFERENCE_DATE = dt.date(2026, 11, 1)
+MAIN, SECOND = "jining-hitech", "changzhi-hitech"
+
+
+def run_tiny(seed: int = SEED_VALUE) -> dict:
+    return generate("tiny", seed, progress=False, stdout=io.StringIO())
+
+
+@pytest.fixture
+def tiny(db):
+    return run_tiny()
+
+
+def names_and_ids() -> list[tuple[str, str]]:
+    return sorted((p.name, p.id_number.plaintext_for_processing()) for p in Person.objects.all())
+
+
+# determinism -------------------------------------------------------------------------
+
+
+def test_plan_is_deterministic_and_depends_on_the_seed():
+    def plan(seed: int) -> list[tuple[str, str, str, str]]:
+        return [(z, p.name, p.id_number, p.phone) for z, p in planned_people(TINY, seed)]
+
+    first = plan(SEED_VALUE)
+    assert first == plan(SEED_VALUE)
+    assert first != plan(SEED_VALUE + 1)
+
+
+@pytest.mark.django_db
+def test_two_runs_with_the_same_seed_write_the_same_people():
+    runs = []
+    for _ in range(2):
+        with transaction.atomic():  # each run starts from the same empty state
+            run_tiny()
+            runs.append(names_and_ids())
+            transaction.set_rollback(True)
+    assert runs[0] == runs[1]
+    assert len(runs[0]) == 400
+
+
+def test_written_people_are_the_planned_people(tiny):
+    planned = sorted((p.name, p.id_number) for _, p in planned_people(TINY, SEED_VALUE))
+    assert names_and_ids() == planned
+
+
+# identity data -----------------------------------------------------------------------
+
+
+def test_id_numbers_are_valid_unique_and_match_the_person(tiny):
+    known = set(Division.objects.values_list("code", flat=True))
+    seen = set()
+    for person in Person.objects.all():
+        number = person.id_number.plaintext_for_processing()
+        parsed = parse_resident_id(number, today=REFERENCE_DATE)
+        assert parsed.birth_date == person.birth_date
+        assert parsed.sex == person.sex
+        assert parsed.division_code in known
+        seen.add(number)
+    assert len(seen) == Person.objects.count()
+
+
+def test_unified_social_credit_codes_are_valid_and_unique_per_zone(tiny):
+    per_zone = Counter()
+    for enterprise in Enterprise.objects.select_related("zone"):
+        assert validate_uscc(enterprise.uscc) == enterprise.uscc
+        assert enterprise.uscc[:2] == "91"
+        assert enterprise.uscc[2:4] == enterprise.zone.division_id[:2]
+        per_zone[(enterprise.zone_id, enterprise.uscc)] += 1
+    assert max(per_zone.values()) == 1
+
+
+def test_mobile_numbers_are_valid_and_people_have_their_own(tiny):
+    phones = [p.phone.plaintext_for_processing() for p in Person.objects.all()]
+    phones += [e.contact_phone.plaintext_for_processing() for e in Enterprise.objects.all()]
+    phones += [lec.phone.plaintext_for_processing() for lec in Lecturer.objects.all()]
+    for phone in phones:
+        assert validate_mobile(phone) == phone
+    assert len(set(phones)) == len(phones)
+
+
+def test_names_carry_pinyin_and_initials(tiny):
+    pattern = re.compile(r"^([a-z]+) ([a-z]+)$")
+    for person in Person.objects.all():
+        match = pattern.match(person.name_pinyin)
+        assert match, person.name_pinyin
+        assert len(match.group(2)) == len(person.name)  # one initial per character
+
+
+# counts and shape --------------------------------------------------------------------
+
+
+def test_tiny_counts(tiny):
+    for zone, talents in ((MAIN, (200, 200)), (SECOND, (200, 210))):
+        assert Enterprise.objects.filter(zone__code=zone).count() == 20
+        assert talents[0] <= Talent.objects.filter(zone__code=zone).count() <= talents[1]
+        assert 50 <= Position.objects.filter(zone__code=zone).count() <= 70
+        assert 90 <= PersonnelDemand.objects.filter(zone__code=zone).count() <= 110
+        assert 50 <= ApartmentUnit.objects.filter(zone__code=zone).count() <= 70
+        assert 8 <= Lecturer.objects.filter(zone__code=zone).count() <= 12
+        assert 4 <= Project.objects.filter(zone__code=zone).count() <= 15
+        assert Policy.objects.filter(zone__code=zone).count() == 12
+        kinds = set(Platform.objects.filter(zone__code=zone).values_list("kind", flat=True))
+        assert kinds == set(Platform.Kind.values)
+    assert Person.objects.count() == 400
+    assert tiny["Person"] == 400
+    assert AuditLog.objects.filter(action="demo.generate").count() == 2
+
+
+def test_policies_mix_statuses_and_number_their_articles(tiny):
+    statuses = set(Policy.objects.filter(zone__code=MAIN).values_list("status", flat=True))
+    assert statuses == {Policy.Status.PUBLISHED, Policy.Status.DRAFT, Policy.Status.EXPIRED}
+    for policy in Policy.objects.all():
+        assert policy.full_text.startswith("第一条")
+
+
+def test_education_is_consistent_with_the_highest_degree(tiny):
+    for person in Person.objects.prefetch_related("educations"):
+        degrees = [e.degree for e in person.educations.all()]
+        assert 1 <= len(degrees) <= 4
+        assert max(DEGREE_RANK[d] for d in degrees) == DEGREE_RANK[person.highest_degree]
+        if DEGREE_RANK[person.highest_degree] >= DEGREE_RANK[Degree.SHUOSHI]:
+            assert Degree.BENKE in degrees
+
+
+def test_children_are_younger_than_their_parent(tiny):
+    for child in FamilyMember.objects.filter(relation=FamilyMember.Relation.CHILD).select_related("person"):
+        assert child.birth_date > child.person.birth_date.replace(year=child.person.birth_date.year + 18)
+        assert child.birth_date < REFERENCE_DATE
+
+
+# roles, logins and assignments -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "zone"),
+    [
+        ("jn_office", Role.OFFICE, MAIN),
+        ("sysadmin", Role.OFFICE, MAIN),
+        ("jn_specialist01", Role.SPECIALIST, MAIN),
+        ("jn_dept_housing", Role.DEPT, MAIN),
+        ("jn_hr0001", Role.HR, MAIN),
+        ("jn_talent_demo", Role.TALENT, MAIN),
+        ("jn_ambassador", Role.AMBASSADOR, MAIN),
+        ("jn_partner", Role.PARTNER, MAIN),
+        ("sd_province", Role.PROVINCE, None),
+        ("cz_office", Role.OFFICE, SECOND),
+    ],
+)
+def test_fixed_logins(tiny, username, role, zone):
+    user = User.objects.select_related("zone").get(username=username)
+    assert user.role == role
+    assert (user.zone.code if user.zone else None) == zone
+    assert user.check_password("TalentPark@2026")
+
+
+def test_admin_flags(tiny):
+    assert User.objects.get(username="jn_office").is_staff
+    assert User.objects.get(username="cz_office").is_staff
+    sysadmin = User.objects.get(username="sysadmin")
+    assert sysadmin.is_superuser and sysadmin.is_staff
+
+
+def test_hr0001_works_for_a_chain_master(tiny):
+    enterprise = User.objects.get(username="jn_hr0001").enterprise_account.enterprise
+    assert enterprise.chain_roles.get().role == ChainRole.CHAIN_MASTER
+
+
+def test_demo_talent(tiny):
+    person = User.objects.get(username="jn_talent_demo").person
+    assert person.highest_degree == Degree.BOSHI
+    talent = person.talents.get()
+    assert talent.specialist.username == "jn_specialist01"
+    assert talent.tier
+    assert talent.employer.chain_roles.get().role == ChainRole.CHAIN_MASTER
+    assert person.family.filter(relation=FamilyMember.Relation.SPOUSE).exists()
+    ages = [REFERENCE_DATE.year - c.birth_date.year for c in person.family.filter(relation="child")]
+    assert any(6 <= age <= 15 for age in ages)
+
+
+def test_persons_with_records_in_both_zones(tiny):
+    movers = [p for p in Person.objects.prefetch_related("talents__zone") if p.talents.count() > 1]
+    assert len(movers) >= 5
+    for person in movers:
+        records = {t.zone.code: t.status for t in person.talents.all()}
+        assert set(records) == {MAIN, SECOND}
+        assert sorted(records.values()) == [Talent.Status.ACTIVE, Talent.Status.LEFT]
+
+
+def test_exactly_one_chain_master_per_chain(tiny):
+    for chain in IndustryChain.objects.all():
+        assert chain.members.filter(role=ChainRole.CHAIN_MASTER).count() == 1
+        assert 4 <= chain.segments.count() <= 6
+        industries = set(chain.industries.values_list("code", flat=True))
+        for member in chain.members.select_related("enterprise"):
+            assert member.enterprise.industry_id in industries
+    assert EnterpriseChainRole.objects.count() == Enterprise.objects.count()
+
+
+def test_every_talent_and_enterprise_has_a_specialist_of_its_zone(tiny):
+    for row in list(Talent.objects.select_related("specialist")) + list(
+        Enterprise.objects.select_related("specialist")
+    ):
+        assert row.specialist.role == Role.SPECIALIST
+        assert row.specialist.zone_id == row.zone_id
+        assert row.department_id == row.specialist.department_id
+
+
+def test_education_rows_use_known_universities(tiny):
+    assert not Education.objects.filter(university__isnull=True).exists()
+
+
+# scale and command -------------------------------------------------------------------
+
+
+def test_scale_parsing():
+    assert parse_scale("tiny") is TINY
+    assert parse_scale("seed") is SEED
+    assert parse_scale("10x").talents == SEED.talents * 10
+    for bad in ("huge", "0x", "x10", "", "1000x"):
+        with pytest.raises(ScaleError):
+            parse_scale(bad)
+
+
+@pytest.mark.django_db
+def test_command_generates_then_skips_and_lists_logins():
+    out = io.StringIO()
+    call_command("demo", scale="tiny", no_serve=True, stdout=out, verbosity=0)
+    assert "jn_talent_demo" in out.getvalue()
+    assert Talent.objects.exists()
+    again = io.StringIO()
+    call_command("demo", scale="tiny", no_serve=True, stdout=again, verbosity=0)
+    assert "--reset" in again.getvalue()
+    with pytest.raises(CommandError, match="unknown scale"):
+        call_command("demo", scale="huge", no_serve=True, stdout=io.StringIO())

@@ -1,0 +1,426 @@
+"""Saving a demo plan: specs → model instances → ``bulk_create`` in batches.
+
+Numbered rows (users, enterprises, persons, talents) get their primary key from the
+plan (first free id + number), so foreign keys are known before anything is
+inserted and no row is read back. Departments are saved one by one because their
+materialised ``path`` is computed in ``save()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models import Max
+
+from talentpark.accounts.models import Department, User
+from talentpark.core.models import Zone
+from talentpark.demo import vocab
+from talentpark.demo.specs import (
+    AccountSpec,
+    ApartmentSpec,
+    DemandSpec,
+    DepartmentSpec,
+    EnterpriseSpec,
+    LecturerSpec,
+    PlatformSpec,
+    PolicySpec,
+    PositionSpec,
+    ProjectSpec,
+    TalentBundle,
+)
+from talentpark.demo.zones import ZoneProfile
+from talentpark.housing.models import ApartmentUnit
+from talentpark.innovation.models import Lecturer
+from talentpark.policies.models import Policy
+from talentpark.recruitment.models import PersonnelDemand, Position
+from talentpark.registry.models import (
+    ChainSegment,
+    Education,
+    Enterprise,
+    EnterpriseAccount,
+    EnterpriseChainRole,
+    FamilyMember,
+    IndustryChain,
+    Person,
+    Platform,
+    Project,
+    Talent,
+    University,
+)
+
+DEMO_PASSWORD = "TalentPark@2026"  # noqa: S105 - the published demo password
+BATCH_SIZE = 2000
+NUMBERED: dict[str, type[models.Model]] = {
+    "user": User,
+    "enterprise": Enterprise,
+    "person": Person,
+    "talent": Talent,
+}
+
+
+def bulk(model: type[models.Model], rows: list[Any]) -> int:
+    if rows:
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+class DemoWriter:
+    """Writes specs; keeps the id maps that turn plan numbers and keys into primary keys."""
+
+    def __init__(self) -> None:
+        self.first_id = {
+            kind: (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1  # type: ignore[attr-defined]
+            for kind, model in NUMBERED.items()
+        }
+        self.zone_ids: dict[str, int] = {}
+        self.dept_ids: dict[str, int] = {}
+        self.chain_ids: dict[tuple[str, str], int] = {}
+        self.segment_ids: dict[tuple[str, str, int], int] = {}
+        self.university_ids: dict[str, int] = {}
+        self.password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo login
+
+    def pk(self, kind: str, no: int) -> int:
+        return self.first_id[kind] + no
+
+    def pk_or_none(self, kind: str, no: int | None) -> int | None:
+        return None if no is None else self.first_id[kind] + no
+
+    # reference data --------------------------------------------------------------------
+
+    def universities(self) -> None:
+        """Map university names to ids, adding the foreign universities returnees studied at."""
+        for names in vocab.FOREIGN_UNIVERSITIES.values():
+            for name in names:
+                University.objects.get_or_create(name=name, defaults={"is_foreign": True, "kind": "本科"})
+        self.university_ids = dict(University.objects.values_list("name", "id"))
+
+    # zone set-up -----------------------------------------------------------------------
+
+    def zone(self, profile: ZoneProfile) -> Zone:
+        zone = Zone.objects.create(
+            code=profile.code, name=profile.name, short_name=profile.short_name, division_id=profile.division
+        )
+        self.zone_ids[profile.code] = zone.pk
+        return zone
+
+    def departments(self, specs: list[DepartmentSpec], zone_code: str) -> None:
+        for spec in specs:
+            dept = Department(
+                zone_id=self.zone_ids[zone_code],
+                parent_id=self.dept_ids[spec.parent_key] if spec.parent_key else None,
+                name=spec.name,
+                kind=spec.kind,
+                order=spec.order,
+            )
+            dept.save()
+            self.dept_ids[spec.key] = dept.pk
+
+    def _user(self, spec: AccountSpec) -> User:
+        return User(
+            id=self.pk("user", spec.no),
+            username=spec.username,
+            password=self.password,
+            display_name=spec.display_name[:50],
+            role=spec.role,
+            zone_id=self.zone_ids[spec.zone_code] if spec.zone_code else None,
+            department_id=self.dept_ids[spec.dept_key] if spec.dept_key else None,
+            is_staff=spec.is_staff,
+            is_superuser=spec.is_superuser,
+            is_active=True,
+        )
+
+    def accounts(self, specs: Iterable[AccountSpec]) -> int:
+        return bulk(User, [self._user(s) for s in specs])
+
+    def chains(self, profile: ZoneProfile) -> None:
+        zone_id = self.zone_ids[profile.code]
+        for order, chain in enumerate(profile.chains):
+            row = IndustryChain.objects.create(
+                zone_id=zone_id, code=chain.code, name=chain.name, description=chain.description, order=order
+            )
+            row.industries.set(chain.industries)
+            self.chain_ids[(profile.code, chain.code)] = row.pk
+            for i, seg in enumerate(chain.segments):
+                segment = ChainSegment.objects.create(chain=row, name=seg.name, stage=seg.stage, order=i)
+                self.segment_ids[(profile.code, chain.code, i)] = segment.pk
+
+    def enterprises(self, specs: list[EnterpriseSpec]) -> None:
+        rows, roles, hr_users, links = [], [], [], []
+        for e in specs:
+            zone_id = self.zone_ids[e.zone_code]
+            pk = self.pk("enterprise", e.no)
+            rows.append(
+                Enterprise(
+                    id=pk,
+                    zone_id=zone_id,
+                    name=e.name,
+                    short_name=e.short_name,
+                    uscc=e.uscc,
+                    division_id=e.division,
+                    industry_id=e.industry,
+                    scale=e.scale,
+                    founded_on=e.founded_on,
+                    registered_capital=e.registered_capital,
+                    employee_count=e.employee_count,
+                    is_key=e.is_key,
+                    is_high_tech=e.is_high_tech,
+                    address=e.address,
+                    contact_name=e.contact_name,
+                    contact_phone=e.contact_phone,
+                    description=e.description,
+                    department_id=self.dept_ids[e.dept_key],
+                    specialist_id=self.pk("user", e.specialist_no),
+                )
+            )
+            roles.append(
+                EnterpriseChainRole(
+                    zone_id=zone_id,
+                    enterprise_id=pk,
+                    chain_id=self.chain_ids[(e.zone_code, e.chain_code)],
+                    segment_id=self.segment_ids[(e.zone_code, e.chain_code, e.segment_index)],
+                    role=e.role,
+                )
+            )
+            if e.hr_account:
+                hr_users.append(self._user(e.hr_account))
+                links.append(EnterpriseAccount(user_id=self.pk("user", e.hr_account.no), enterprise_id=pk))
+        bulk(User, hr_users)
+        bulk(Enterprise, rows)
+        bulk(EnterpriseChainRole, roles)
+        bulk(EnterpriseAccount, links)
+
+    def platforms(self, specs: list[PlatformSpec]) -> int:
+        return bulk(
+            Platform,
+            [
+                Platform(
+                    zone_id=self.zone_ids[p.zone_code],
+                    name=p.name,
+                    kind=p.kind,
+                    level=p.level,
+                    enterprise_id=self.pk_or_none("enterprise", p.enterprise_no),
+                    host_organisation=p.host_organisation,
+                    chain_id=self.chain_ids[(p.zone_code, p.chain_code)] if p.chain_code else None,
+                    approved_on=p.approved_on,
+                    approved_by=p.approved_by,
+                    description=p.description,
+                )
+                for p in specs
+            ],
+        )
+
+    def policies(self, specs: list[PolicySpec]) -> int:
+        return bulk(
+            Policy,
+            [
+                Policy(
+                    zone_id=self.zone_ids[p.zone_code],
+                    title=p.title,
+                    doc_number=p.doc_number,
+                    issuing_body=p.issuing_body,
+                    category=p.category,
+                    target=p.target,
+                    published_on=p.published_on,
+                    effective_from=p.effective_from,
+                    effective_to=p.effective_to,
+                    summary=p.summary,
+                    full_text=p.full_text,
+                    status=p.status,
+                )
+                for p in specs
+            ],
+        )
+
+    # talents ---------------------------------------------------------------------------
+
+    def talents(self, bundles: Iterable[TalentBundle]) -> int:
+        """One chunk: login users, persons, talent records, education and family rows."""
+        users, persons, talents, educations, family = [], [], [], [], []
+        for b in bundles:
+            p = b.person
+            if p is not None:
+                person_id = self.pk("person", p.no)
+                if p.login:
+                    users.append(self._user(p.login))
+                persons.append(
+                    Person(
+                        id=person_id,
+                        name=p.name,
+                        name_pinyin=p.name_pinyin,
+                        id_number=p.id_number,
+                        phone=p.phone,
+                        sex=p.sex,
+                        birth_date=p.birth_date,
+                        hukou_division_id=p.hukou_division,
+                        hukou_in_zone=p.hukou_in_zone,
+                        is_returnee=p.is_returnee,
+                        returnee_country=p.returnee_country,
+                        highest_degree=p.highest_degree,
+                        email=p.email,
+                        user_id=self.pk("user", p.login.no) if p.login else None,
+                    )
+                )
+                educations += [
+                    Education(
+                        person_id=person_id,
+                        degree=e.degree,
+                        major=e.major,
+                        university_id=self.university_ids[e.university],
+                        graduated_on=e.graduated_on,
+                    )
+                    for e in b.educations
+                ]
+                family += [
+                    FamilyMember(
+                        person_id=person_id,
+                        relation=f.relation,
+                        name=f.name,
+                        sex=f.sex,
+                        birth_date=f.birth_date,
+                        employment=f.employment,
+                    )
+                    for f in b.family
+                ]
+            t = b.talent
+            talents.append(
+                Talent(
+                    id=self.pk("talent", t.no),
+                    zone_id=self.zone_ids[t.zone_code],
+                    person_id=self.pk("person", t.person_no),
+                    employer_id=self.pk_or_none("enterprise", t.employer_no),
+                    department_id=self.dept_ids[t.dept_key],
+                    specialist_id=self.pk("user", t.specialist_no),
+                    position_title=t.position_title,
+                    zone_entry_date=t.zone_entry_date,
+                    professional_title=t.professional_title,
+                    title_discipline=t.title_discipline,
+                    skill_level=t.skill_level,
+                    skill_occupation=t.skill_occupation,
+                    programme_level=t.programme_level,
+                    programme_name=t.programme_name,
+                    tier=t.tier,
+                    tier_valid_until=t.tier_valid_until,
+                    housing=t.housing,
+                    status=t.status,
+                )
+            )
+        bulk(User, users)
+        bulk(Person, persons)
+        bulk(Talent, talents)
+        bulk(Education, educations)
+        bulk(FamilyMember, family)
+        return len(talents)
+
+    # listings --------------------------------------------------------------------------
+
+    def projects(self, specs: Iterable[ProjectSpec]) -> int:
+        return bulk(
+            Project,
+            [
+                Project(
+                    zone_id=self.zone_ids[p.zone_code],
+                    name=p.name,
+                    kind=p.kind,
+                    status=p.status,
+                    enterprise_id=self.pk("enterprise", p.enterprise_no),
+                    leader_id=self.pk_or_none("talent", p.leader_no),
+                    chain_id=self.chain_ids[(p.zone_code, p.chain_code)],
+                    investment=p.investment,
+                    started_on=p.started_on,
+                    description=p.description,
+                )
+                for p in specs
+            ],
+        )
+
+    def positions(self, specs: Iterable[PositionSpec]) -> int:
+        return bulk(
+            Position,
+            [
+                Position(
+                    zone_id=self.zone_ids[p.zone_code],
+                    enterprise_id=self.pk("enterprise", p.enterprise_no),
+                    title=p.title,
+                    category=p.category,
+                    headcount=p.headcount,
+                    min_degree=p.min_degree,
+                    major=p.major,
+                    salary_min=p.salary_min,
+                    salary_max=p.salary_max,
+                    description=p.description,
+                    status=p.status,
+                    published_on=p.published_on,
+                )
+                for p in specs
+            ],
+        )
+
+    def demands(self, specs: Iterable[DemandSpec]) -> int:
+        return bulk(
+            PersonnelDemand,
+            [
+                PersonnelDemand(
+                    zone_id=self.zone_ids[d.zone_code],
+                    enterprise_id=self.pk("enterprise", d.enterprise_no),
+                    title=d.title,
+                    major=d.major,
+                    min_degree=d.min_degree,
+                    count=d.count,
+                    urgency=d.urgency,
+                    reported_on=d.reported_on,
+                    status=d.status,
+                    note=d.note,
+                )
+                for d in specs
+            ],
+        )
+
+    def apartments(self, specs: Iterable[ApartmentSpec]) -> int:
+        return bulk(
+            ApartmentUnit,
+            [
+                ApartmentUnit(
+                    zone_id=self.zone_ids[a.zone_code],
+                    estate=a.estate,
+                    building=a.building,
+                    unit_no=a.unit_no,
+                    kind=a.kind,
+                    layout=a.layout,
+                    area=a.area,
+                    monthly_rent=a.monthly_rent,
+                    furnished=a.furnished,
+                    status=a.status,
+                )
+                for a in specs
+            ],
+        )
+
+    def lecturers(self, specs: Iterable[LecturerSpec]) -> int:
+        return bulk(
+            Lecturer,
+            [
+                Lecturer(
+                    zone_id=self.zone_ids[lec.zone_code],
+                    name=lec.name,
+                    organisation=lec.organisation,
+                    professional_title=lec.professional_title,
+                    specialty=lec.specialty,
+                    courses=lec.courses,
+                    phone=lec.phone,
+                    talent_id=self.pk_or_none("talent", lec.talent_no),
+                )
+                for lec in specs
+            ],
+        )
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: move id sequences past the explicit ids (SQLite needs nothing)."""
+        statements = connection.ops.sequence_reset_sql(no_style(), list(NUMBERED.values()))
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
