@@ -64,7 +64,7 @@ def _login(page, base: str, username: str) -> None:
 def test_each_role_signs_in_and_sees_its_home(world, live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     for persona, heading in HOME_HEADINGS.items():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         _login(page, live_server.url, persona)
         assert page.locator("h1").first.inner_text().strip() == heading, persona
@@ -76,7 +76,7 @@ def test_each_role_signs_in_and_sees_its_home(world, live_server, browser):
 @pytest.mark.django_db(transaction=True)
 def test_talent_pages_fit_a_375px_phone(world, live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
     _login(page, live_server.url, "tina")
     for name, path in [

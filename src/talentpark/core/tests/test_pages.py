@@ -142,6 +142,13 @@ def test_english_is_a_switchable_second_language(world):
     assert "工作台" in client.get("/").content.decode()
 
 
+@pytest.mark.django_db
+def test_chinese_comes_first_whatever_the_browser_asks(world):
+    client = _client(world.alice)
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="zh-CN"' in html and "工作台" in html
+
+
 def test_times_are_shown_in_beijing_time():
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
 
