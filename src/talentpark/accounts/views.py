@@ -44,8 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.role == Role.HR:
         ent = restrict(Enterprise.objects.all(), user, "change").first()
         ctx["enterprise"] = ent
-        ctx["position_count"] = _count(Position, user, enterprise=ent) if ent else 0
-        ctx["demand_count"] = _count(PersonnelDemand, user) if ent else 0
+        if ent:
+            positions = restrict(Position.objects.filter(enterprise=ent, status=Position.Status.OPEN), user)
+            demands = restrict(PersonnelDemand.objects.filter(status=PersonnelDemand.Status.OPEN), user)
+            ctx.update(position_count=positions.count(), demand_count=demands.count(),
+                       positions=positions[:10], demands=demands[:10])
     elif user.role == Role.PROVINCE:
         ctx["zones"] = Zone.objects.annotate(
             enterprises=Count("enterprise", distinct=True),

@@ -58,3 +58,23 @@ def test_unknown_users_and_wrong_passwords_get_the_same_answer(world):
     assert _without_csrf(unknown.content).replace("nobody-here", "X") == _without_csrf(wrong.content).replace(
         "alice", "X"
     )
+
+
+@pytest.mark.django_db
+def test_hr_home_lists_only_its_own_open_positions(world):
+    import datetime as dt
+
+    from talentpark.recruitment.models import Position
+
+    def job(enterprise, title, status):
+        return Position.objects.create(zone=world.zone, enterprise=enterprise, title=title, category="rnd",
+                                       min_degree="21", salary_min=6000, salary_max=9000, status=status,
+                                       published_on=dt.date(2026, 10, 1))
+
+    job(world.enterprise, "液压工程师", "open")
+    job(world.enterprise, "已招满岗位", "closed")
+    job(world.other_enterprise, "别家岗位", "open")
+    client = Client()
+    client.force_login(world.erin)
+    html = client.get("/").content.decode()
+    assert "液压工程师" in html and "已招满岗位" not in html and "别家岗位" not in html
