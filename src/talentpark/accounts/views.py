@@ -47,8 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
         if ent:
             positions = restrict(Position.objects.filter(enterprise=ent, status=Position.Status.OPEN), user)
             demands = restrict(PersonnelDemand.objects.filter(status=PersonnelDemand.Status.OPEN), user)
-            ctx.update(position_count=positions.count(), demand_count=demands.count(),
-                       positions=positions[:10], demands=demands[:10])
+            ctx.update(
+                position_count=positions.count(),
+                demand_count=demands.count(),
+                positions=positions[:10],
+                demands=demands[:10],
+            )
     elif user.role == Role.PROVINCE:
         ctx["zones"] = Zone.objects.annotate(
             enterprises=Count("enterprise", distinct=True),

@@ -67,9 +67,17 @@ def test_hr_home_lists_only_its_own_open_positions(world):
     from talentpark.recruitment.models import Position
 
     def job(enterprise, title, status):
-        return Position.objects.create(zone=world.zone, enterprise=enterprise, title=title, category="rnd",
-                                       min_degree="21", salary_min=6000, salary_max=9000, status=status,
-                                       published_on=dt.date(2026, 10, 1))
+        return Position.objects.create(
+            zone=world.zone,
+            enterprise=enterprise,
+            title=title,
+            category="rnd",
+            min_degree="21",
+            salary_min=6000,
+            salary_max=9000,
+            status=status,
+            published_on=dt.date(2026, 10, 1),
+        )
 
     job(world.enterprise, "液压工程师", "open")
     job(world.enterprise, "已招满岗位", "closed")
