@@ -32,6 +32,17 @@ class Col:
     label: str
     attr: str | Getter
     link: bool = False
+    to: tuple[str, str] | None = None  # (url name, dotted path of the target's pk): a link to that record
+
+    def url(self, obj: Any) -> str | None:
+        if self.to is None:
+            return None
+        target: Any = obj
+        for part in self.to[1].split("."):
+            target = getattr(target, part, None)
+            if target is None:
+                return None
+        return reverse(self.to[0], args=[target])
 
     def value(self, obj: Any) -> Any:
         if callable(self.attr):
@@ -68,6 +79,10 @@ class Related:
     rows: Callable[[Any, Any], Any]  # (obj, user) -> iterable of objects
     columns: Sequence[Col]
     url_name: str = ""
+    link_pk: str = "pk"  # dotted path of the linked record's pk on each row
+
+    def url(self, item: Any) -> str | None:
+        return Col("", "", to=(self.url_name, self.link_pk)).url(item) if self.url_name else None
 
 
 @dataclass
@@ -146,11 +161,11 @@ class Listing:
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_for(self.queryset(request.user), request.user, "view", pk=pk)
-        sections = [(title, [(c.label, c.value(obj)) for c in cols]) for title, cols in self.sections]
+        sections = [(title, [(c.label, c.value(obj), c.url(obj)) for c in cols]) for title, cols in self.sections]
         related = []
         for rel in self.related:
-            items = list(rel.rows(obj, request.user))
-            related.append((rel, [(item, [c.value(item) for c in rel.columns]) for item in items]))
+            rows = [([c.value(item) for c in rel.columns], rel.url(item)) for item in rel.rows(obj, request.user)]
+            related.append((rel, rows))
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         context = {
             "listing": self,

@@ -29,7 +29,7 @@ POSITIONS = Listing(
             "岗位信息",
             (
                 Col("岗位名称", "title"),
-                Col("招聘企业", "enterprise.name"),
+                Col("招聘企业", "enterprise.name", to=("registry:enterprise_detail", "enterprise_id")),
                 Col("岗位类别", "category"),
                 Col("招聘人数", "headcount"),
                 Col("最低学历", "min_degree"),
@@ -69,7 +69,7 @@ DEMANDS = Listing(
             "需求信息",
             (
                 Col("需求岗位/方向", "title"),
-                Col("企业", "enterprise.name"),
+                Col("企业", "enterprise.name", to=("registry:enterprise_detail", "enterprise_id")),
                 Col("专业方向", "major"),
                 Col("学历要求", "min_degree"),
                 Col("需求人数", "count"),

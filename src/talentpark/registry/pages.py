@@ -38,12 +38,6 @@ def _in_chain(field: str) -> Any:
     return build
 
 
-def _employer_chains(t: Talent) -> str:
-    if t.employer is None:
-        return ""
-    return "、".join(f"{r.chain.name}（{r.get_role_display()}）" for r in t.employer.chain_roles.all())
-
-
 TALENTS = Listing(
     model=Talent,
     slug="talent",
@@ -89,8 +83,7 @@ TALENTS = Listing(
             "在区信息",
             (
                 Col("园区", "zone.name"),
-                Col("工作单位", "employer.name"),
-                Col("所在产业链", _employer_chains),
+                Col("工作单位", "employer.name", to=("registry:enterprise_detail", "employer_id")),
                 Col("职务/岗位", "position_title"),
                 Col("入区时间", "zone_entry_date"),
                 Col("专业技术职称", "professional_title"),
@@ -107,6 +100,13 @@ TALENTS = Listing(
         ),
     ),
     related=(
+        Related(
+            "所在产业链",
+            lambda t, u: t.employer.chain_roles.select_related("chain", "segment") if t.employer_id else [],
+            (Col("产业链", "chain.name"), Col("链上角色", "role"), Col("环节", "segment.name")),
+            "registry:chain_detail",
+            link_pk="chain_id",
+        ),
         Related(
             "教育经历",
             lambda t, u: t.person.educations.select_related("university"),
@@ -187,6 +187,8 @@ ENTERPRISES = Listing(
             "链上角色",
             lambda e, u: e.chain_roles.select_related("chain", "segment"),
             (Col("产业链", "chain.name"), Col("环节", "segment.name"), Col("角色", "role")),
+            "registry:chain_detail",
+            link_pk="chain_id",
         ),
         Related(
             "创新平台",
@@ -251,9 +253,9 @@ PLATFORMS = Listing(
                 Col("平台名称", "name"),
                 Col("类型", "kind"),
                 Col("级别", "level"),
-                Col("依托企业", "enterprise.name"),
+                Col("依托企业", "enterprise.name", to=("registry:enterprise_detail", "enterprise_id")),
                 Col("依托单位（非企业）", "host_organisation"),
-                Col("服务产业链", "chain.name"),
+                Col("服务产业链", "chain.name", to=("registry:chain_detail", "chain_id")),
                 Col("认定时间", "approved_on"),
                 Col("认定部门", "approved_by"),
                 Col("简介", "description"),
@@ -289,9 +291,9 @@ PROJECTS = Listing(
                 Col("项目名称", "name"),
                 Col("类型", "kind"),
                 Col("状态", "status"),
-                Col("承担单位", "enterprise.name"),
-                Col("项目负责人", "leader.person.name"),
-                Col("所属产业链", "chain.name"),
+                Col("承担单位", "enterprise.name", to=("registry:enterprise_detail", "enterprise_id")),
+                Col("项目负责人", "leader.person.name", to=("registry:talent_detail", "leader_id")),
+                Col("所属产业链", "chain.name", to=("registry:chain_detail", "chain_id")),
                 Col("总投资（万元）", "investment"),
                 Col("开始时间", "started_on"),
                 Col("项目简介", "description"),
@@ -321,6 +323,8 @@ CHAINS = Listing(
                 .order_by("role", "enterprise__name")[:100]
             ),
             (Col("企业", "enterprise.name"), Col("角色", "role"), Col("环节", "segment.name")),
+            "registry:enterprise_detail",
+            link_pk="enterprise_id",
         ),
     ),
 )

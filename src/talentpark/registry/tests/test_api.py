@@ -109,3 +109,32 @@ def test_filtering_by_chain_lists_each_talent_once(world, alice_client):
     assert [i["name"] for i in body["items"]] == ["唐娜"] and body["count"] == 1
     ents = alice_client.get(f"/api/registry/enterprises?role={ChainRole.SUPPORTING}").json()
     assert [e["id"] for e in ents["items"]] == [world.enterprise.pk]
+
+
+@pytest.mark.django_db
+def test_record_pages_link_talent_employer_chain_and_back(world, alice_client):
+    from django.urls import reverse
+
+    from talentpark.registry.models import ChainRole, EnterpriseChainRole, IndustryChain, Platform
+
+    chain = IndustryChain.objects.create(zone=world.zone, code="machinery", name="工程机械及智能装备")
+    EnterpriseChainRole.objects.create(
+        zone=world.zone, enterprise=world.enterprise, chain=chain, role=ChainRole.CHAIN_MASTER
+    )
+    platform = Platform.objects.create(
+        zone=world.zone,
+        name="重工院士工作站",
+        kind="academician",
+        level="provincial",
+        enterprise=world.enterprise,
+        chain=chain,
+    )
+    enterprise_url = reverse("registry:enterprise_detail", args=[world.enterprise.pk])
+    chain_url = reverse("registry:chain_detail", args=[chain.pk])
+    talent_html = alice_client.get(reverse("registry:talent_detail", args=[world.talent.pk])).content.decode()
+    assert f'href="{enterprise_url}"' in talent_html and f'href="{chain_url}"' in talent_html
+    ent_html = alice_client.get(enterprise_url).content.decode()
+    assert f'href="{chain_url}"' in ent_html and "链主企业" in ent_html
+    assert f'href="{reverse("registry:platform_detail", args=[platform.pk])}"' in ent_html
+    chain_html = alice_client.get(chain_url).content.decode()
+    assert f'href="{enterprise_url}"' in chain_html
