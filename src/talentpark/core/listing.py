@@ -161,10 +161,14 @@ class Listing:
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_for(self.queryset(request.user), request.user, "view", pk=pk)
-        sections = [(title, [(c.label, c.value(obj), c.url(obj)) for c in cols]) for title, cols in self.sections]
+        sections = [
+            (title, [(c.label, c.value(obj), c.url(obj)) for c in cols]) for title, cols in self.sections
+        ]
         related = []
         for rel in self.related:
-            rows = [([c.value(item) for c in rel.columns], rel.url(item)) for item in rel.rows(obj, request.user)]
+            rows = [
+                ([c.value(item) for c in rel.columns], rel.url(item)) for item in rel.rows(obj, request.user)
+            ]
             related.append((rel, rows))
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         context = {
