@@ -6,6 +6,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from ninja import NinjaAPI
 
 from talentpark.core.api_kit import install_error_handlers, session_and_token
+from talentpark.core.search.api import router as search_router
 from talentpark.housing.api import router as housing_router
 from talentpark.innovation.api import router as innovation_router
 from talentpark.policies.api import router as policies_router
@@ -26,3 +27,4 @@ api.add_router("/policies", policies_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/housing", housing_router)
 api.add_router("/innovation", innovation_router)
+api.add_router("/search", search_router)

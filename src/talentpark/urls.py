@@ -17,4 +17,5 @@ urlpatterns = [
     path("housing/", include("talentpark.housing.urls")),
     path("innovation/", include("talentpark.innovation.urls")),
     path("core/", include("talentpark.core.urls")),
+    path("search/", include("talentpark.core.search.urls")),
 ]

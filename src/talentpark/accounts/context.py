@@ -23,6 +23,7 @@ NAV = [
     ("平台库", "registry:platform_list", "registry.platform.view"),
     ("项目库", "registry:project_list", "registry.project.view"),
     ("产业链", "registry:chain_list", "registry.chain.view"),
+    ("数据导入", "registry:import_home", "registry.import"),
     ("政策库", "policies:policy_list", "policies.policy.view"),
     ("岗位", "recruitment:position_list", "recruitment.position.view"),
     ("人才需求", "recruitment:demand_list", "recruitment.demand.view"),

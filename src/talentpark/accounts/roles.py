@@ -71,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.enterprise.change",
             "registry.platform.change",
             "registry.project.change",
+            "registry.import",  # Excel import of talents, enterprises, platforms and projects
             "policies.policy.change",
             "recruitment.demand.view",
             "pii.unmask",

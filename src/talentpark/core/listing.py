@@ -16,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
 from talentpark.accounts.access import can, get_for, restrict
 from talentpark.core.audit import history
+from talentpark.core.export import export_listing, export_options
 
 Getter = Callable[[Any], Any]
 
@@ -109,10 +110,14 @@ class Listing:
             qs = qs.order_by(*self.order_by)
         return restrict(qs, user, "view")
 
-    def filtered(self, request: HttpRequest) -> tuple[models.QuerySet[Any], dict[str, str]]:
+    def filtered(
+        self, request: HttpRequest, params: QueryDict | None = None
+    ) -> tuple[models.QuerySet[Any], dict[str, str]]:
+        """The user's rows filtered by ``params`` (the query string unless given, e.g. an export's form)."""
+        params = request.GET if params is None else params
         qs = self.queryset(request.user)
         active: dict[str, str] = {}
-        q = (request.GET.get("q") or "").strip()[:50]
+        q = (params.get("q") or "").strip()[:50]
         if q and self.search:
             cond = Q()
             for f in self.search:
@@ -120,7 +125,7 @@ class Listing:
             qs = qs.filter(cond)
             active["q"] = q
         for flt in self.filters:
-            value = (request.GET.get(flt.param) or "").strip()[:40]
+            value = (params.get(flt.param) or "").strip()[:40]
             if not value:
                 continue
             allowed = {str(k) for k, _ in flt.options(request.user)}
@@ -156,8 +161,13 @@ class Listing:
                     for f in self.filters
                 ],
                 "detail_url": f"{self.namespace}:{self.slug}_detail",
+                "export": export_options(self, request.user),
             },
         )
+
+    def export_view(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+        """POST: the filtered list as .xlsx or .csv (see :mod:`talentpark.core.export`)."""
+        return export_listing(self, request)
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_for(self.queryset(request.user), request.user, "view", pk=pk)
@@ -187,4 +197,5 @@ class Listing:
         return [
             path(f"{self.slug}/", login_required(self.list_view), name=f"{self.slug}_list"),
             path(f"{self.slug}/<int:pk>/", login_required(self.detail_view), name=f"{self.slug}_detail"),
+            path(f"{self.slug}/export/", login_required(self.export_view), name=f"{self.slug}_export"),
         ]

@@ -154,3 +154,8 @@ class PIIAccessLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.field} {self.subject_repr}"
+
+
+from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
+
+__all__ = ["AppendOnlyModel", "AuditLog", "Division", "Industry", "PIIAccessLog", "SearchDocument", "Zone"]

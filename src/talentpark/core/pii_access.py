@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
@@ -47,3 +49,41 @@ def reveal(
         raise PermissionDenied("无权查看完整个人信息" if reason else "请填写查看理由")
     value = getattr(obj, field)
     return value.plaintext_for_processing() if isinstance(value, Sensitive) else str(value or "")
+
+
+def log_bulk_reveal(
+    ctx: ActionContext,
+    *,
+    subject_type: str,
+    subject_id: str,
+    subject_repr: str,
+    fields: Sequence[str],
+    reason: str,
+    zone_id: int | None,
+) -> None:
+    """Log one unmasked read of many records at once (an export), or refuse it.
+
+    The rows themselves were fetched through ``restrict`` by the caller; this checks the
+    ``pii.unmask`` permission and the stated reason, and writes one ``PIIAccessLog`` row:
+    subject = the list and its filter, field = the PII columns. A refusal is logged too
+    and raises PermissionDenied.
+    """
+    reason = (reason or "").strip()
+    allowed = ctx.user is not None and has_perm(ctx.user, "pii.unmask") and bool(reason)
+    with transaction.atomic():
+        PIIAccessLog.objects.create(
+            zone_id=zone_id,
+            actor=ctx.user,
+            actor_name=ctx.user.get_username() if ctx.user else "",
+            role=ctx.role,
+            subject_type=subject_type[:64],
+            subject_id=subject_id[:64],
+            subject_repr=subject_repr[:200],
+            field=",".join(fields)[:32],
+            reason=reason[:300],
+            granted=allowed,
+            ip=ctx.ip,
+            request_id=ctx.request_id,
+        )
+    if not allowed:
+        raise PermissionDenied("无权导出完整个人信息" if reason else "请填写导出完整个人信息的理由")

@@ -37,6 +37,15 @@ INVENTORY: tuple[PIField, ...] = (
     PIField("registry.enterprise.contact_phone", "general", "企业联系", "企业注销后3年"),
     PIField("innovation.lecturer.name", "general", "讲师库展示与培训安排", "退出讲师库后3年"),
     PIField("innovation.lecturer.phone", "general", "培训联系", "退出讲师库后3年"),
+    # The search index copies names (never ID numbers, phones, e-mails or birth dates) and is
+    # rewritten or deleted with its record.
+    PIField("core.searchdocument.title", "general", "全文检索：人才姓名等记录标题", "随源记录更新或删除"),
+    PIField(
+        "core.searchdocument.tokens",
+        "general",
+        "全文检索：姓名、拼音、单位、学历等分词",
+        "随源记录更新或删除",
+    ),
 )
 
 # Field names that always mean personal information, wherever they appear.

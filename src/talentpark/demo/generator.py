@@ -24,6 +24,7 @@ from talentpark.accounts.models import Department, User
 from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog, Zone
+from talentpark.core.search import index as search_index
 from talentpark.demo.plan import DemoPlan, ZonePlan
 from talentpark.demo.scales import parse_scale
 from talentpark.demo.writer import DemoWriter
@@ -109,6 +110,7 @@ def generate(
             zone_plan, writer, out, progress, reason=f"演示数据：规模 {counts.label}，随机种子 {seed}"
         )
     writer.reset_sequences()
+    search_index.rebuild(progress=progress)
     return summary()
 
 

@@ -7,4 +7,4 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "招聘"
 
     def ready(self) -> None:
-        from talentpark.recruitment import access  # noqa: F401  (registers scopes)
+        from talentpark.recruitment import access, search_documents  # noqa: F401  (registers scopes, search kinds)

@@ -14,7 +14,7 @@ from talentpark.accounts.access import (
     zone_q,
 )
 from talentpark.accounts.roles import Role
-from talentpark.registry.models import Enterprise, IndustryChain, Person, Platform, Project, Talent
+from talentpark.registry.models import Enterprise, ImportJob, IndustryChain, Person, Platform, Project, Talent
 
 
 def hr_enterprise_id(user: Any) -> int | None:
@@ -59,3 +59,9 @@ def enterprise_scope(user: Any, qs: QuerySet[Enterprise], action: str) -> QueryS
 register_scope(Platform, "registry.platform")(zone_public_scope)
 register_scope(Project, "registry.project")(zone_public_scope)
 register_scope(IndustryChain, "registry.chain")(zone_public_scope)
+
+
+@register_scope(ImportJob, "registry")
+def import_job_scope(user: Any, qs: QuerySet[ImportJob], action: str) -> QuerySet[ImportJob]:
+    """Excel import jobs: the action is "import" (permission ``registry.import``); only one's own."""
+    return qs.filter(zone_q(user), user=user) if action == "import" else qs.none()

@@ -19,6 +19,7 @@ from talentpark.core.context import ActionContext
 from talentpark.core.crypto import blind_index
 from talentpark.core.models import Industry, Zone
 from talentpark.core.normalize import clean_text
+from talentpark.core.search import index as search_index
 from talentpark.core.validation import FieldErrors, field_label, parse_date
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
 from talentpark.registry.models import Education, Enterprise, Person, Talent, University
@@ -185,6 +186,7 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
         except IntegrityError:
             raise ValidationError({"id_number": ["身份证号：该人员已在本园区人才库中登记"]}) from None
         audit.record(ctx, "talent.register", talent, after=audit.snapshot(talent, TALENT_AUDIT_FIELDS))
+        search_index.reindex(Talent, [talent.pk])
     return talent
 
 
@@ -259,6 +261,7 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
         after = audit.snapshot(locked, ENTERPRISE_AUDIT_FIELDS)
         old, new = audit.diff(before, after)
         audit.record(ctx, "enterprise.update", locked, before=old, after=new)
+        search_index.reindex(Enterprise, [locked.pk])
     return locked
 
 

@@ -9,3 +9,26 @@ urlpatterns = [u for listing in LISTINGS for u in listing.urls()] + [
     path("enterprise/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
     path("talent/<int:pk>/unmask/", unmask_pii, name="talent_unmask"),
 ]
+
+# Excel import (registry.excel): the office's template, upload, preview, progress and commit pages.
+from talentpark.registry.excel import views as excel  # noqa: E402
+from talentpark.registry.excel.columns import SPECS  # noqa: E402
+
+urlpatterns += [
+    path("import/", excel.import_home, name="import_home"),
+    *(path(f"import/{kind}/", excel.import_kind, {"kind": kind}, name=f"import_{kind}") for kind in SPECS),
+    *(
+        path(
+            f"import/{kind}/template.xlsx",
+            excel.template_download,
+            {"kind": kind},
+            name=f"import_{kind}_template",
+        )
+        for kind in SPECS
+    ),
+    path("import/job/<int:pk>/", excel.job_detail, name="import_job"),
+    path("import/job/<int:pk>/progress/", excel.job_progress, name="import_progress"),
+    path("import/job/<int:pk>/commit/", excel.job_commit, name="import_commit"),
+    path("import/job/<int:pk>/cancel/", excel.job_cancel, name="import_cancel"),
+    path("import/job/<int:pk>/marked.xlsx", excel.job_marked, name="import_marked"),
+]

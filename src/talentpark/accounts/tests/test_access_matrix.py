@@ -26,9 +26,12 @@ LIST_PAGES = {
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "innovation:lecturer_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "core:audit_list": {"alice"},
+    "registry:import_home": {"alice"},
+    "registry:import_talent": {"alice"},
     "accounts:department_list": {"alice"},
     "accounts:user_list": {"alice"},
     "accounts:home": set(PERSONAS),
+    "search:page": set(PERSONAS),  # everyone searches; results go through each kind's scope
 }
 
 API_LISTS = {
@@ -42,6 +45,7 @@ API_LISTS = {
     "/api/recruitment/demands": LIST_PAGES["recruitment:demand_list"],
     "/api/housing/apartments": LIST_PAGES["housing:apartment_list"],
     "/api/innovation/lecturers": LIST_PAGES["innovation:lecturer_list"],
+    "/api/search": LIST_PAGES["search:page"],
 }
 
 

@@ -1,5 +1,6 @@
 from talentpark.registry.models.chains import ChainRole, ChainSegment, EnterpriseChainRole, IndustryChain
 from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
+from talentpark.registry.models.imports import ImportJob
 from talentpark.registry.models.people import Education, FamilyMember, Person, Talent, University
 from talentpark.registry.models.platforms import Platform, Project
 
@@ -11,6 +12,7 @@ __all__ = [
     "EnterpriseAccount",
     "EnterpriseChainRole",
     "FamilyMember",
+    "ImportJob",
     "IndustryChain",
     "Person",
     "Platform",

@@ -1,0 +1,416 @@
+"""Exporting any list page (a :class:`~talentpark.core.listing.Listing`) to .xlsx or .csv.
+
+* **What**: the rows the user may see (``Listing.filtered`` → ``restrict``), with the
+  filters of the page the export was asked from. By default the columns of the list
+  and of the detail sections; an app may register its own layout for a listing
+  (:func:`register_export`) — the registries export in their import format.
+* **Personal data** is masked unless the user holds ``pii.unmask``, ticks the box and
+  gives a reason; that writes one ``PIIAccessLog`` row for the export (subject = the
+  list and its filter, field = the PII columns). Every export writes one ``export``
+  audit row (who, which list, filter, row count, format).
+* **Formula injection** (OWASP "CSV injection"): a text cell starting with ``= + - @``,
+  tab or CR gets a leading apostrophe, in both formats, and .xlsx cells are always
+  written as strings, never as formulas.
+* **Streaming**: CSV rows are produced while they are sent (``StreamingHttpResponse``;
+  under ASGI through an async iterator, so nothing is buffered). An .xlsx is a zip and
+  cannot be streamed while it is built: openpyxl's write-only mode writes it row by
+  row to a temporary file under ``var/exports/``, which is unlinked as soon as it is
+  opened for sending (the open handle streams it; nothing stays on disk after the
+  download, nor after a failure).
+* **Limits** (WEB-7): one export at a time per user in this process (a second one gets
+  429 until the first has been sent), and at most ``TALENTPARK_EXPORT_MAX_ROWS`` rows
+  in an .xlsx (CSV is unbounded). Responses carry ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from talentpark.accounts.access import can, has_perm
+from talentpark.core import audit
+from talentpark.core.context import ActionContext
+from talentpark.core.fields import EncryptedPIIField
+from talentpark.core.pii import Sensitive
+from talentpark.core.pii_access import log_bulk_reveal
+
+if TYPE_CHECKING:
+    from talentpark.core.listing import Listing
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_MAX_ROWS = 300_000
+STALE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """How one listing's rows become spreadsheet rows."""
+
+    sheet: str
+    headers: Sequence[str]
+    row: Callable[[Any], Sequence[Any]]  # object → cell values (Sensitive values are masked or revealed)
+    pii_fields: Sequence[str] = ()  # attribute names of the PII columns, for the access log
+    prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None
+    # Writes the .xlsx itself (e.g. with drop-downs): (path, header-less rows, user) → None.
+    write_xlsx: Callable[[Path, Iterable[Sequence[Any]], Any], None] | None = None
+
+
+_registry: dict[str, Callable[[Listing, Any], ExportSpec]] = {}
+
+
+def register_export(key: str, factory: Callable[[Listing, Any], ExportSpec]) -> None:
+    """Use ``factory(listing, user)`` for the listing ``"namespace:slug"`` instead of its columns.
+
+    Call it from the app's ``exports`` module, which is imported on the first export.
+    """
+    _registry[key] = factory
+
+
+def _pii_field(model: type[models.Model], attr: Any) -> str | None:
+    if not isinstance(attr, str):
+        return None
+    current: Any = model
+    field: Any = None
+    for part in attr.split("."):
+        try:
+            field = current._meta.get_field(part)
+        except (FieldDoesNotExist, AttributeError):
+            return None
+        current = getattr(field, "related_model", None)
+    return field.name if isinstance(field, EncryptedPIIField) else None
+
+
+def default_spec(listing: Listing, user: Any) -> ExportSpec:
+    """The list's columns, then the detail sections' columns not already there."""
+    cols = list(listing.columns)
+    labels = {c.label for c in cols}
+    for _title, section in listing.sections:
+        for col in section:
+            if col.label not in labels:
+                cols.append(col)
+                labels.add(col.label)
+    pii = [name for c in cols if (name := _pii_field(listing.model, c.attr))]
+    return ExportSpec(
+        sheet=gettext(listing.title)[:31],
+        headers=[gettext(c.label) for c in cols],
+        row=lambda obj: [c.value(obj) for c in cols],
+        pii_fields=list(dict.fromkeys(pii)),
+    )
+
+
+_discovered = False
+
+
+def spec_for(listing: Listing, user: Any) -> ExportSpec:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("exports")  # each app's ``exports`` module registers its layouts
+        _discovered = True
+    factory = _registry.get(f"{listing.namespace}:{listing.slug}")
+    return factory(listing, user) if factory else default_spec(listing, user)
+
+
+# -- cell values ---------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """OWASP: a cell a spreadsheet would evaluate gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_value(value: Any, unmask: bool) -> Any:
+    """A value ready for a cell: PII masked or revealed, models as text, text neutralised."""
+    if isinstance(value, Sensitive):
+        value = value.plaintext_for_processing() if unmask else value.masked
+    elif isinstance(value, dt.datetime):
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    elif isinstance(value, models.Model):
+        value = str(value)
+    elif value is None:
+        return None
+    elif not isinstance(value, bool | int | float | dt.date) and not hasattr(value, "as_tuple"):
+        value = str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# -- writers ---------------------------------------------------------------------------
+
+
+def export_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sweep_exports(max_age: float = 3600) -> int:
+    """Remove export files left behind by a crashed process (normally none exist)."""
+    removed = 0
+    for path in export_dir().glob("export-*"):
+        if time.time() - path.stat().st_mtime > max_age:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+def write_plain_xlsx(path: Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A write-only workbook: bold frozen header, text cells typed as strings, dates formatted."""
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet or "Sheet1")
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    head = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=str(header))
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        head.append(cell)
+    ws.append(head)
+    for values in rows:
+        ws.append([xlsx_cell(ws, v) for v in values])
+    book.save(path)
+
+
+def xlsx_cell(ws: Any, value: Any) -> Any:
+    """Strings as string cells (never formulas); dates with a date format."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def _rows(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool) -> Iterator[list[Any]]:
+    # FETCH_PEERS: a relation a column follows that the listing did not select_related is
+    # fetched once for the whole chunk, not once per row.
+    for obj in qs.fetch_mode(models.FETCH_PEERS).iterator(chunk_size=2000):
+        yield [cell_value(v, unmask) for v in spec.row(obj)]
+
+
+def _csv_chunks(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool) -> Iterator[bytes]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([neutralise(str(h)) for h in spec.headers])
+    yield ("\ufeff" + buf.getvalue()).encode()  # BOM: Excel opens UTF-8 Chinese correctly
+    buf.seek(0)
+    buf.truncate()
+    for n, values in enumerate(_rows(qs, spec, unmask), start=1):
+        writer.writerow([_csv_text(v) for v in values])
+        if n % 500 == 0:
+            yield buf.getvalue().encode()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode()
+
+
+def _file_chunks(fh: Any) -> Iterator[bytes]:
+    try:
+        while chunk := fh.read(256 * 1024):
+            yield chunk
+    finally:
+        fh.close()
+
+
+def build_xlsx(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool, user: Any) -> Any:
+    """Write the workbook to a temporary file and return it opened, already unlinked."""
+    fd, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=export_dir())
+    os.close(fd)
+    path = Path(name)
+    try:
+        rows = _rows(qs, spec, unmask)
+        if spec.write_xlsx is not None:
+            spec.write_xlsx(path, rows, user)
+        else:
+            write_plain_xlsx(path, spec.sheet, spec.headers, rows)
+        fh = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # PI-12: the open handle is all that is left
+    return fh
+
+
+# -- one export at a time per user ---------------------------------------------------------
+
+_active_lock = threading.Lock()
+_active: dict[int, float] = {}
+
+
+def _acquire(user_id: int) -> bool:
+    now = time.monotonic()
+    with _active_lock:
+        started = _active.get(user_id)
+        if started is not None and now - started < STALE_SECONDS:
+            return False
+        _active[user_id] = now
+        return True
+
+
+def _release(user_id: int) -> None:
+    with _active_lock:
+        _active.pop(user_id, None)
+
+
+async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """Pull a sync iterator from the sync thread (ORM access) without buffering it whole."""
+    done = object()
+    pull = sync_to_async(lambda: next(chunks, done), thread_sensitive=True)
+    try:
+        while (chunk := await pull()) is not done:
+            yield chunk  # type: ignore[misc]
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            await sync_to_async(close, thread_sensitive=True)()
+
+
+def streaming(
+    request: HttpRequest, chunks: Iterator[bytes], content_type: str, filename: str
+) -> StreamingHttpResponse:
+    from django.core.handlers.asgi import ASGIRequest
+
+    body: Any = _async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
+    response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# -- the view ------------------------------------------------------------------------------
+
+
+def export_options(listing: Listing, user: Any) -> dict[str, Any]:
+    """What the list page's export form offers this user."""
+    spec_pii = bool(listing.shows_pii or spec_for(listing, user).pii_fields)
+    return {
+        "url_name": f"{listing.namespace}:{listing.slug}_export",
+        "can_unmask": spec_pii and has_perm(user, "pii.unmask"),
+        "has_pii": spec_pii,
+    }
+
+
+def _message(request: HttpRequest, text: str, status: int) -> HttpResponse:
+    return render(request, "core/message.html", {"message": text}, status=status)
+
+
+def export_listing(listing: Listing, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """POST: the filtered list as a file (CSRF-protected; GET changes nothing)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    user = request.user
+    if not can(user, listing.model, "view"):
+        raise PermissionDenied
+    fmt = request.POST.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return _message(request, gettext("导出格式：只能选择 xlsx 或 csv"), 400)
+    params = QueryDict(mutable=True)
+    for key in ["q", *(f.param for f in listing.filters)]:
+        if request.POST.get(key):
+            params[key] = request.POST[key]
+    qs, active = listing.filtered(request, params)
+    spec = spec_for(listing, user)
+    if spec.prepare is not None:
+        qs = spec.prepare(qs)
+    unmask = request.POST.get("unmask") == "1" and bool(spec.pii_fields)
+    total = qs.count()
+    limit = int(getattr(settings, "TALENTPARK_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    if fmt == "xlsx" and total > limit:
+        return _message(
+            request,
+            gettext("共 %(n)d 条，超过 Excel 导出上限 %(limit)d 条：请增加筛选条件，或改用 CSV 导出")
+            % {"n": total, "limit": limit},
+            400,
+        )
+    assert user.pk is not None
+    if not _acquire(user.pk):
+        return _message(request, gettext("您已有一个导出正在进行，请等它下载完成后再试"), 429)
+    try:
+        ctx = ActionContext.from_request(request, reason=request.POST.get("reason", "").strip()[:300])
+        subject = f"{listing.namespace}.{listing.slug}"
+        filter_text = "&".join(f"{k}={v}" for k, v in active.items())
+        if unmask:
+            log_bulk_reveal(
+                ctx,
+                subject_type=f"export:{subject}",
+                subject_id=filter_text or "*",
+                subject_repr=f"{gettext(listing.title)} {filter_text}".strip(),
+                fields=spec.pii_fields,
+                reason=ctx.reason,
+                zone_id=ctx.zone_id,
+            )
+        with transaction.atomic():
+            audit.record(
+                ctx,
+                "export",
+                None,
+                zone_id=ctx.zone_id,
+                after={
+                    "list": subject,
+                    "title": listing.title,
+                    "filter": active,
+                    "rows": total,
+                    "format": fmt,
+                    "unmasked": unmask,
+                    "fields": list(spec.pii_fields) if unmask else [],
+                },
+            )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{gettext(listing.title)}-{stamp}.{fmt}"
+        if fmt == "csv":
+            chunks: Iterator[bytes] = _csv_chunks(qs, spec, unmask)
+            response = streaming(request, chunks, "text/csv; charset=utf-8", filename)
+        else:
+            sweep_exports()
+            response = streaming(request, _file_chunks(build_xlsx(qs, spec, unmask, user)), XLSX, filename)
+    except BaseException:
+        _release(user.pk)
+        raise
+    response._resource_closers.append(lambda: _release(user.pk))  # type: ignore[attr-defined,union-attr]
+    request.pii_shown = True  # type: ignore[attr-defined]
+    return response

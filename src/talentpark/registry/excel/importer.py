@@ -1,0 +1,461 @@
+"""Import jobs: upload → validate every row (preview) → commit whole or not at all.
+
+The services of this package, in the house style (validate first, one transaction, one
+audit row), spread over two requests because a person reads the preview in between:
+
+* :func:`start_import` refuses a bad file at once (size, type, zip bomb, sheet, columns:
+  :class:`~talentpark.registry.excel.reader.BadFile`), refuses a second running import
+  of the same user (:class:`ImportRefused`; a partial unique index is the final guard),
+  keeps the upload encrypted under ``var/imports/`` and validates it;
+* :func:`request_commit` validates the file again (the zone may have changed since the
+  preview) and writes every row in one transaction, with one ``registry.import`` audit
+  row naming the file, its SHA-256, the counts and the records written, then deletes
+  the upload. If any row is bad nothing is written.
+
+Where the work runs: the project has no task worker yet. Uploads up to
+``TALENTPARK_IMPORT_SYNC_BYTES`` (256 KB, a few thousand rows) are handled within the
+request. Larger ones run in a daemon thread started by the request; the thread opens
+its own database connection and commits its own transaction, and the job page polls
+its progress every second (htmx). Progress within a phase lives in this process's
+memory (the database only learns it between phases, because on SQLite the commit's
+write transaction blocks any other writer); with several worker processes a poll
+answered by another process shows the phase and the last row count written to the job
+row. A job whose thread died (restart) is marked failed after ``STALE_AFTER``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from talentpark.core import audit, crypto
+from talentpark.core.context import ActionContext
+from talentpark.core.models import Zone
+from talentpark.registry.excel import reader
+from talentpark.registry.excel.columns import SPECS
+from talentpark.registry.excel.reader import BadFile
+from talentpark.registry.excel.rows import Lookups, Validated, validate_rows
+from talentpark.registry.excel.upsert import plan
+from talentpark.registry.models import ImportJob
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+KEEP_UPLOADS = timedelta(hours=24)
+DEFAULT_SYNC_BYTES = 256 * 1024
+_MAGIC = b"TPX1"
+
+_lock = threading.Lock()
+_progress: dict[int, tuple[str, int, int]] = {}  # job id → (phase, done, total)
+_threads: dict[int, threading.Thread] = {}
+
+
+class ImportRefused(Exception):
+    """The request cannot go ahead now (another import running, wrong state); message in Chinese."""
+
+
+# -- the upload at rest ----------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(job: ImportJob) -> Path:
+    return upload_dir() / f"{job.upload_name or 'none'}.bin"
+
+
+def _seal(job: ImportJob, data: bytes) -> None:
+    """AES-GCM under the active field key, bound to the job; written with mode 0600."""
+    ring = crypto.keyring()
+    nonce = os.urandom(12)
+    kid = ring.active_kid.encode()
+    sealed = AESGCM(ring.keys[ring.active_kid]).encrypt(nonce, data, _aad(job))
+    path = _upload_path(job)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_MAGIC + bytes([len(kid)]) + kid + nonce + sealed)
+
+
+def _aad(job: ImportJob) -> bytes:
+    return f"import:{job.pk}:{job.upload_name}".encode()
+
+
+def _unseal(job: ImportJob) -> bytes:
+    path = _upload_path(job)
+    if not path.exists():
+        raise BadFile(gettext("上传的文件已过期删除，请重新上传"))
+    blob = path.read_bytes()
+    n = blob[4]
+    kid, nonce, sealed = blob[5 : 5 + n].decode(), blob[5 + n : 17 + n], blob[17 + n :]
+    key = crypto.keyring().keys.get(kid)
+    if blob[:4] != _MAGIC or key is None:
+        raise BadFile(gettext("上传的文件无法读取，请重新上传"))
+    return AESGCM(key).decrypt(nonce, sealed, _aad(job))
+
+
+def has_upload(job: ImportJob) -> bool:
+    return bool(job.upload_name) and _upload_path(job).exists()
+
+
+def discard_upload(job_id: int) -> None:
+    name = ImportJob.objects.filter(pk=job_id).values_list("upload_name", flat=True).first()
+    if name:
+        (upload_dir() / f"{name}.bin").unlink(missing_ok=True)
+
+
+def sweep(now: Any = None) -> int:
+    """Delete uploads of finished jobs and of jobs older than ``KEEP_UPLOADS`` (PI-12); fail stale jobs."""
+    now = now or timezone.now()
+    removed = 0
+    finished = (ImportJob.Status.DONE, ImportJob.Status.CANCELLED, ImportJob.Status.FAILED)
+    for path in upload_dir().glob("*.bin"):
+        job = ImportJob.objects.filter(upload_name=path.stem).only("status", "created_at").first()
+        if job is None:
+            # Not (or no longer) a job of this database: removed once old enough, never while fresh.
+            expired = path.stat().st_mtime < (now - KEEP_UPLOADS).timestamp()
+        else:
+            expired = job.status in finished or job.created_at < now - KEEP_UPLOADS
+        if expired:
+            path.unlink(missing_ok=True)
+            removed += 1
+    stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - STALE_AFTER)
+    for job in stale.exclude(pk__in=list(_threads)):
+        _finish(job.pk, ImportJob.Status.FAILED, message=gettext("任务中断（服务重启或超时），请重新上传"))
+        discard_upload(job.pk)
+    return removed
+
+
+# -- progress ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # "read" | "validate" | "write" | ""
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+
+def _report(job_id: int, phase: str, done: int, total: int) -> None:
+    with _lock:
+        _progress[job_id] = (phase, done, total)
+
+
+def progress_of(job: ImportJob) -> Progress:
+    with _lock:
+        current = _progress.get(job.pk)
+    if current is not None:
+        return Progress(*current)
+    return Progress("", job.processed_rows, job.total_rows)
+
+
+def _heartbeat(job_id: int, done: int, total: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        processed_rows=done, total_rows=total, updated_at=timezone.now()
+    )
+
+
+# -- starting ------------------------------------------------------------------------
+
+
+def _sync_limit() -> int:
+    return int(getattr(settings, "TALENTPARK_IMPORT_SYNC_BYTES", DEFAULT_SYNC_BYTES))
+
+
+def start_import(ctx: ActionContext, zone: Zone, kind: str, name: str, data: bytes) -> ImportJob:
+    """Check the file, record the job, keep the upload sealed and validate it (here or in a thread)."""
+    spec = SPECS[kind]
+    reader.check_name_and_size(name, len(data))
+    opened = reader.open_sheet(data, spec)  # file-level problems are answered at once
+    try:
+        sweep()
+        assert ctx.user is not None
+        try:
+            with transaction.atomic():
+                _refuse_if_running(ctx.user)
+                job = ImportJob.objects.create(
+                    zone=zone,
+                    user=ctx.user,
+                    kind=kind,
+                    file_name=os.path.basename(name)[:200],
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    size=len(data),
+                    upload_name=secrets.token_hex(16),
+                )
+        except IntegrityError:
+            raise ImportRefused(_busy_message()) from None
+        _seal(job, data)
+    except BaseException:
+        opened.close()
+        raise
+    _run(job.pk, run_validation, len(data) <= _sync_limit(), opened)  # the validation closes ``opened``
+    job.refresh_from_db()
+    return job
+
+
+def is_stale(job: ImportJob) -> bool:
+    """A running job nobody is working on any more (its thread died with a restart)."""
+    return job.is_running and job.pk not in _threads and job.updated_at < timezone.now() - STALE_AFTER
+
+
+def _busy_message() -> str:
+    return gettext("您已有一个导入任务正在进行，请等它完成后再上传或确认导入")
+
+
+def _refuse_if_running(user: Any) -> None:
+    running = ImportJob.objects.filter(user=user, status__in=ImportJob.RUNNING)
+    if (
+        running.filter(updated_at__gte=timezone.now() - STALE_AFTER).exists()
+        or running.filter(pk__in=list(_threads)).exists()
+    ):
+        raise ImportRefused(_busy_message())
+
+
+def _run(job_id: int, target: Callable[..., None], inline: bool, *args: Any) -> None:
+    if inline:
+        target(job_id, *args)
+        return
+    language = translation.get_language()
+
+    def work() -> None:
+        try:
+            with translation.override(language):
+                target(job_id, *args)
+        finally:
+            with _lock:
+                _threads.pop(job_id, None)
+                _progress.pop(job_id, None)
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=work, name=f"excel-import-{job_id}", daemon=True)
+    with _lock:
+        _threads[job_id] = thread
+    thread.start()
+
+
+def wait(job_id: int, timeout: float = 300) -> None:
+    """Block until a background job of this process finishes (tests and the benchmark)."""
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+# -- validating ------------------------------------------------------------------------
+
+
+def _read_and_validate(job: ImportJob, opened: reader.OpenedSheet) -> tuple[Validated, set[str]]:
+    spec = SPECS[job.kind]
+    try:
+        limit = reader.max_rows()
+        raw = []
+        for number, cells in opened.raw_rows():
+            raw.append((number, cells))
+            if len(raw) > limit:
+                raise BadFile(gettext("数据超过 %(n)d 行的上限，请拆分后分批导入") % {"n": limit})
+            if len(raw) % 2000 == 0:
+                _report(job.pk, "read", len(raw), 0)
+        if not raw:
+            raise BadFile(gettext("工作表“%(sheet)s”中没有数据行") % {"sheet": opened.sheet_name})
+        total = len(raw)
+        _heartbeat(job.pk, 0, total)
+        lookups = Lookups(job.zone, {c.ref for c in opened.columns.values() if c.ref})
+
+        def progress(done: int) -> None:
+            _report(job.pk, "validate", done, total)
+            if done % 5000 == 0:
+                _heartbeat(job.pk, done, total)
+
+        validated = validate_rows(spec, opened.columns, raw, lookups, progress)
+        return validated, opened.present
+    finally:
+        opened.close()
+
+
+def _finish(job_id: int, status: str, **fields: Any) -> None:
+    with _lock:
+        _progress.pop(job_id, None)
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status, updated_at=timezone.now(), finished_at=timezone.now(), **fields
+    )
+
+
+def run_validation(job_id: int, opened: reader.OpenedSheet | None = None) -> None:
+    """The preview: every row checked, and what a commit would do (nothing is written)."""
+    job = ImportJob.objects.select_related("zone").get(pk=job_id)
+    try:
+        if opened is None:
+            opened = reader.open_sheet(_unseal(job), SPECS[job.kind])
+        validated, present = _read_and_validate(job, opened)
+        _report(job_id, "validate", validated.total, validated.total)
+        outcome = plan(job.zone, job.kind, validated.rows, present)
+    except BadFile as exc:
+        _finish(job_id, ImportJob.Status.FAILED, message=str(exc)[:500])
+        discard_upload(job_id)
+        return
+    except Exception:
+        log.exception("excel import %s: validation failed", job_id)
+        _finish(
+            job_id, ImportJob.Status.FAILED, message=gettext("校验时发生内部错误，请稍后重试或联系管理员")
+        )
+        discard_upload(job_id)
+        return
+    _finish(
+        job_id,
+        ImportJob.Status.INVALID if validated.problem_total else ImportJob.Status.READY,
+        total_rows=validated.total,
+        processed_rows=validated.total,
+        counts={**outcome.counts, "error": validated.bad_rows},
+        problems=[p.as_list() for p in validated.problems],
+        problem_count=validated.problem_total,
+    )
+
+
+# -- committing ----------------------------------------------------------------------
+
+
+def request_commit(ctx: ActionContext, job: ImportJob) -> ImportJob:
+    """Start writing a previewed job; refused unless it is ready and the user runs nothing else."""
+    sweep()
+    try:
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.READY:
+                raise ImportRefused(
+                    gettext("该任务当前状态为“%(s)s”，不能导入") % {"s": locked.get_status_display()}
+                )
+            _refuse_if_running(ctx.user)
+            locked.status = ImportJob.Status.COMMITTING
+            locked.processed_rows = 0
+            locked.save(update_fields=["status", "processed_rows", "updated_at"])
+    except IntegrityError:
+        raise ImportRefused(_busy_message()) from None
+    _run(job.pk, run_commit, job.size <= _sync_limit(), ctx)
+    job.refresh_from_db()
+    return job
+
+
+def _reindex(model: type, pks: list[int]) -> None:
+    """Keep the search index (built concurrently in ``core.search``) in step, when it exists."""
+    if not pks:
+        return
+    try:
+        from talentpark.core.search.index import reindex  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    reindex(model, pks)
+
+
+def run_commit(job_id: int, ctx: ActionContext) -> None:
+    """Validate again and write everything in one transaction, or nothing at all."""
+    job = ImportJob.objects.select_related("zone").get(pk=job_id)
+    started = time.perf_counter()
+    try:
+        validated, present = _read_and_validate(job, reader.open_sheet(_unseal(job), SPECS[job.kind]))
+        if validated.problem_total:
+            _finish(
+                job_id,
+                ImportJob.Status.INVALID,
+                message=gettext("数据在预览后发生了变化，重新校验发现问题，未导入任何数据"),
+                problems=[p.as_list() for p in validated.problems],
+                problem_count=validated.problem_total,
+                counts={**job.counts, "error": validated.bad_rows},
+            )
+            return
+        _report(job_id, "write", 0, validated.total)
+        # PostgreSQL: compare and lock the existing rows inside the transaction. SQLite has no
+        # row locks and its transaction takes the whole database's write lock at BEGIN, so the
+        # comparison (a read) is done first to keep that lock short; a concurrent insert of the
+        # same person still fails on the unique blind index and rolls everything back.
+        row_locks = connection.vendor != "sqlite"
+        outcome = None if row_locks else plan(job.zone, job.kind, validated.rows, present, final=True)
+        with transaction.atomic():
+            if outcome is None:
+                outcome = plan(job.zone, job.kind, validated.rows, present, lock=True, final=True)
+            outcome.write()
+            assert outcome.record_ids is not None
+            created, touched = outcome.record_ids()
+            entry = audit.record(
+                ctx,
+                "registry.import",
+                job,
+                after={
+                    "kind": job.kind,
+                    "file": job.file_name,
+                    "sha256": job.sha256,
+                    "rows": validated.total,
+                    **outcome.counts,
+                    "created": created,
+                    "updated": touched,
+                },
+            )
+            _reindex(outcome.primary, created + [int(pk) for pk in touched])
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.DONE,
+                counts={**outcome.counts, "error": 0},
+                total_rows=validated.total,
+                processed_rows=validated.total,
+                audit_id=entry.pk,
+                problems=[],
+                problem_count=0,
+                message="",
+                updated_at=timezone.now(),
+                finished_at=timezone.now(),
+            )
+        with _lock:
+            _progress.pop(job_id, None)
+        log.info(
+            "excel import %s: %d rows committed in %.1fs",
+            job_id,
+            validated.total,
+            time.perf_counter() - started,
+        )
+    except BadFile as exc:
+        _finish(job_id, ImportJob.Status.FAILED, message=str(exc)[:500])
+    except IntegrityError:
+        log.warning("excel import %s: integrity error, rolled back", job_id)
+        _finish(
+            job_id,
+            ImportJob.Status.FAILED,
+            message=gettext("导入期间有人同时修改了相同的记录，已全部撤销，未导入任何数据，请重新上传"),
+        )
+    except Exception:
+        log.exception("excel import %s: commit failed", job_id)
+        _finish(
+            job_id, ImportJob.Status.FAILED, message=gettext("导入时发生内部错误，已全部撤销，未导入任何数据")
+        )
+    discard_upload(job_id)
+
+
+def cancel(job: ImportJob) -> None:
+    """Drop a previewed job and its upload."""
+    if job.is_running:
+        raise ImportRefused(gettext("任务正在进行，不能取消"))
+    if job.status in (ImportJob.Status.READY, ImportJob.Status.INVALID):
+        _finish(job.pk, ImportJob.Status.CANCELLED)
+    discard_upload(job.pk)
+
+
+def upload_of(job: ImportJob) -> bytes:
+    """The job's upload, decrypted (for the marked-up error workbook)."""
+    return _unseal(job)
