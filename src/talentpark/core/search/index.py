@@ -15,6 +15,7 @@ from itertools import batched
 from typing import IO, Any
 
 from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
 from tqdm import tqdm
 
 from talentpark.core.models import Zone
@@ -166,8 +167,13 @@ def reindex(model_or_label: type[models.Model] | str, pks: Iterable[int], *, _de
             for other in kinds():
                 lookup = other.follows.get(kind.kind)
                 if lookup:
-                    dependants = other.model._default_manager.filter(**{f"{lookup}__in": changed})
-                    reindex(other.model, dependants.values_list("pk", flat=True), _depth=_depth + 1)
+                    manager = other.model._default_manager
+                    dependants = [
+                        pk
+                        for chunk in batched(changed, WRITE_CHUNK)  # bounded IN lists
+                        for pk in manager.filter(**{f"{lookup}__in": chunk}).values_list("pk", flat=True)
+                    ]
+                    reindex(other.model, dependants, _depth=_depth + 1)
     backends.frequencies.clear()
     TimedLabels.clear_all()
     return len(changed)
@@ -177,8 +183,10 @@ def remove(model_or_label: type[models.Model] | str, pks: Iterable[int]) -> int:
     """Delete the index rows of these records (in the caller's transaction)."""
     kind = get_kind(model_or_label)
     ids = sorted({int(pk) for pk in pks})
+    deleted = 0
     with transaction.atomic():
-        deleted, _ = SearchDocument.objects.filter(kind=kind.kind, object_id__in=ids).delete()
+        for chunk in batched(ids, WRITE_CHUNK):
+            deleted += SearchDocument.objects.filter(kind=kind.kind, object_id__in=chunk).delete()[0]
     backends.frequencies.clear()
     return deleted
 
@@ -222,9 +230,9 @@ def rebuild(
                     _insert(rows.values())
                 bar.update(len(batch))
         with transaction.atomic():
-            orphans = SearchDocument.objects.filter(kind=kind.kind).exclude(
-                object_id__in=kind.model._default_manager.values("pk")
-            )
+            # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a large list row by row.
+            source_row = kind.model._default_manager.filter(pk=OuterRef("object_id"))
+            orphans = SearchDocument.objects.filter(~Exists(source_row), kind=kind.kind)
             if zone is not None:
                 orphans = orphans.filter(zone=zone)
             orphans.delete()
