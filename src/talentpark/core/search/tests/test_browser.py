@@ -81,3 +81,11 @@ def test_search_fits_a_375px_phone_with_the_facets_folded(search_zone, live_serv
     page.wait_for_load_state("networkidle")
     assert f"/registry/platform/{search_zone.academician.pk}/" in page.url
     context.close()
+    # Staff have a longer top bar (name, role): it still fits, box included.
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    page = context.new_page()
+    _login(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/search/?q=鲁擎重工")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "search-mobile-office.png"), full_page=True)
+    context.close()
