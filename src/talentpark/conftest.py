@@ -150,3 +150,11 @@ def world(code_tables: None) -> World:
 @pytest.fixture
 def vendor() -> str:
     return connection.vendor
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian chromium under Playwright, one per test module."""
+    from talentpark.core.tests.browser import launch_chromium
+
+    yield from launch_chromium()

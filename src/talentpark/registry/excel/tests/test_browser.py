@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.test import override_settings
 
+from talentpark.core.tests.browser import ARTIFACTS
 from talentpark.registry.tests.factories import PASSWORD, make_id_number
 
 from .helpers import talent_row, workbook
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ARTIFACTS = Path(
-    os.environ.get("TALENTPARK_ARTIFACTS", Path(__file__).resolve().parents[5] / "test-artifacts")
-)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian chromium is required for browser tests"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _fits(page) -> None:
