@@ -8,6 +8,7 @@ mode creates them under ``var/`` on first run (ignored by git).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "talentpark.core",
     "talentpark.accounts",
     "talentpark.registry",
@@ -186,3 +188,17 @@ LOGGING = {
 # Pagination of every list page and API list.
 TALENTPARK_PAGE_SIZE = 25
 TALENTPARK_API_PAGE_MAX = 200
+
+# Background work (policy publishing, recurring cycles): Django's tasks framework with the
+# database backend; `talentpark serve` runs a `db_worker` beside uvicorn. Tests run tasks
+# inline (TALENTPARK_TASKS=immediate).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TALENTPARK_TASKS", "immediate" if "pytest" in sys.modules else "db")
+            == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}

@@ -47,10 +47,19 @@ _REGISTRY_READ = {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.TALENT: frozenset(_REGISTRY_READ | {"registry.talent.view", "registry.talent.change_self"}),
+    Role.TALENT: frozenset(
+        _REGISTRY_READ
+        | {"registry.talent.view", "registry.talent.change_self", "policies.claim.view", "policies.claim.own"}
+    ),
     Role.HR: frozenset(
         _REGISTRY_READ
-        | {"registry.enterprise.change", "recruitment.demand.view", "recruitment.position.change"}
+        | {
+            "registry.enterprise.change",
+            "recruitment.demand.view",
+            "recruitment.position.change",
+            "policies.claim.view",
+            "policies.claim.own",
+        }
     ),
     Role.SPECIALIST: frozenset(
         _REGISTRY_READ
@@ -60,9 +69,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.enterprise.change",
             "recruitment.demand.view",
             "pii.unmask",
+            "policies.claim.view",
         }
     ),
-    Role.DEPT: frozenset(_REGISTRY_READ | {"registry.talent.view", "recruitment.demand.view"}),
+    Role.DEPT: frozenset(
+        _REGISTRY_READ
+        | {"registry.talent.view", "recruitment.demand.view", "policies.claim.view", "policies.claim.approve"}
+    ),
     Role.OFFICE: frozenset(
         _REGISTRY_READ
         | {
@@ -73,6 +86,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.project.change",
             "registry.import",  # Excel import of talents, enterprises, platforms and projects
             "policies.policy.change",
+            "policies.claim.view",
+            "policies.claim.approve",
+            "policies.claim.pay",  # the office's finance desk records payments in the ledger
+            "policies.review.view",
+            "policies.review.handle",
+            "policies.ledger.view",
             "recruitment.demand.view",
             "pii.unmask",
             "audit.view",

@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from talentpark.accounts.access import can, restrict
+from talentpark.accounts.access import can, has_perm, restrict
 from talentpark.accounts.roles import Role
 from talentpark.core.models import Zone
 from talentpark.housing.models import ApartmentUnit
+from talentpark.policies import selectors as policy_selectors
 from talentpark.policies.models import Policy
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import Enterprise, Platform, Project, Talent
@@ -40,10 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["positions"] = restrict(
             Position.objects.filter(status=Position.Status.OPEN).select_related("enterprise"), user
         )[:5]
+        ctx["todo"] = policy_selectors.claims_to_do(user)
+        ctx["progress"] = policy_selectors.progress(user)
         request.pii_shown = True  # type: ignore[attr-defined]
     elif user.role == Role.HR:
         ent = restrict(Enterprise.objects.all(), user, "change").first()
         ctx["enterprise"] = ent
+        ctx["todo"] = policy_selectors.claims_to_do(user)
+        ctx["progress"] = policy_selectors.progress(user)
         if ent:
             positions = restrict(Position.objects.filter(enterprise=ent, status=Position.Status.OPEN), user)
             demands = restrict(PersonnelDemand.objects.filter(status=PersonnelDemand.Status.OPEN), user)
@@ -82,4 +88,30 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             if can(user, model, "view")
         ]
+        if has_perm(user, "policies.claim.approve") or has_perm(user, "policies.review.view"):
+            counts = policy_selectors.office_counts(user)
+            ctx["redemption"] = [
+                (label, counts[key], url)
+                for label, key, url, perm in (
+                    (
+                        gettext_noop("审核中"),
+                        "reviewing",
+                        reverse("policies:claim_batch"),
+                        "policies.claim.approve",
+                    ),
+                    (
+                        gettext_noop("待拨付"),
+                        "approved",
+                        reverse("policies:claim_list") + "?status=approved",
+                        "policies.claim.pay",
+                    ),
+                    (
+                        gettext_noop("待处理复核"),
+                        "open_reviews",
+                        reverse("policies:review_list"),
+                        "policies.review.view",
+                    ),
+                )
+                if has_perm(user, perm)
+            ]
     return render(request, "accounts/home.html", ctx)

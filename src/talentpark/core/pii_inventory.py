@@ -26,6 +26,16 @@ INVENTORY: tuple[PIField, ...] = (
     PIField("registry.person.birth_date", "general", "政策年龄条件判断", "离区后5年"),
     PIField("registry.person.email", "general", "服务联系", "离区后5年"),
     PIField("registry.person.hukou_division", "general", "落户、子女就学等政策条件", "离区后5年"),
+    PIField("registry.person.bank_account", "sensitive", "政策兑现资金拨付（一次申报预填）", "离区后5年"),
+    PIField(
+        "policies.claim.bank_account", "sensitive", "本次政策兑现的收款账户", "兑现完成后10年（财务档案）"
+    ),
+    PIField(
+        "policies.ledgerentry.payee_account_masked",
+        "general",
+        "兑现台账（仅存脱敏账号末四位）",
+        "10年（财务档案）",
+    ),
     PIField("registry.familymember.name", "general", "配偶就业、子女就学服务", "离区后5年"),
     PIField(
         "registry.familymember.birth_date",

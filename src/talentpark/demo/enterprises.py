@@ -44,6 +44,15 @@ ENTERPRISE_HOSTED: dict[str, Any] = {
     PK_.RESEARCH_INSTITUTE: 0.5,
     PK_.EXPERT_BASE: 0.5,
 }
+# Stations approved within the year before the reference date, so the platform-reward policy
+# (近一年新认定省级以上院士工作站、博士后工作站) finds someone: the share of each kind, taken from
+# the smallest hosts of that kind.
+RECENT_STATIONS: dict[str, float] = {PK_.ACADEMICIAN: 0.67, PK_.POSTDOC_STATION: 0.34, PK_.POSTDOC_BASE: 0.5}
+RECENT_WINDOW = (dt.date(2026, 1, 10), REFERENCE_DATE - dt.timedelta(days=21))
+# 揭榜挂帅 challenges posted by key enterprises since the policy took effect (2025-07-01).
+CHALLENGES_PER_PROJECT = 1 / 25
+CHALLENGE_WINDOW = (dt.date(2025, 7, 15), REFERENCE_DATE - dt.timedelta(days=45))
+CHALLENGE_NAMES = ("关键核心技术“揭榜挂帅”攻关项目", "“卡脖子”技术揭榜攻关项目", "揭榜挂帅技术攻关项目")
 QUALIFIERS = ("智能化", "关键零部件", "绿色制造", "可靠性", "检测与评价", "先进工艺", "数字化", "共性技术")
 
 
@@ -279,7 +288,16 @@ class EnterprisePlanner:
                         description=f"聚焦{chain.name}产业链{topic}方向，开展技术研发、成果转化和人才培养。",
                     )
                 )
+        self._recent_stations(out, seed)
         return out
+
+    def _recent_stations(self, platforms: list[PlatformSpec], seed: int) -> None:
+        """Move some stations' approval into the last year (own random stream: nothing else changes)."""
+        rng = random.Random(f"{seed}:{self.zone.code}:recent-stations")
+        for kind, share in RECENT_STATIONS.items():
+            hosted = [p for p in platforms if p.kind == kind and p.enterprise_no is not None]
+            for p in hosted[len(hosted) - max(1, round(len(hosted) * share)) :] if hosted else ():
+                p.approved_on = random_date(rng, *RECENT_WINDOW)
 
     def _platform_name(
         self,
@@ -404,6 +422,44 @@ class EnterprisePlanner:
                     investment=Decimal(round(investment, 1)).quantize(Decimal("0.01")),
                     started_on=started,
                     description=f"由{enterprise.short_name}承担，面向{chain.name}产业链，围绕{subject}开展攻关。",
+                )
+            )
+        return out + self._challenges(max(2, round(count * CHALLENGES_PER_PROJECT)), seed, seniors, used)
+
+    def _challenges(
+        self, count: int, seed: int, seniors: dict[int, list[tuple[int, str]]], used: set[str]
+    ) -> list[ProjectSpec]:
+        """揭榜挂帅 projects posted by key enterprises (masters and leading ones first), in progress."""
+        rng = random.Random(f"{seed}:{self.zone.code}:challenges")
+        PS = Project.Status
+        posters = [e for e in self.ranked() if e.is_key][: max(count * 2, 6)]
+        out = []
+        for e in rng.sample(posters, min(count, len(posters))):
+            chain = self.chains[e.chain_code]
+            subject = rng.choice(vocab.PROJECT_SUBJECTS[chain.family])[0]
+            name = f"{subject}{rng.choice(CHALLENGE_NAMES)}"
+            if name in used:
+                name = e.short_name + name
+            used.add(name)
+            leaders = seniors.get(e.no) or []
+            investment = rng.choice((300, 450, 600, 800, 1000, 1200, 1500, 2000, 2500)) + rng.randrange(
+                0, 100
+            )
+            out.append(
+                ProjectSpec(
+                    zone_code=self.zone.code,
+                    name=name,
+                    kind=Project.Kind.CHALLENGE,
+                    status=rng.choice((PS.APPROVED, PS.BUILDING, PS.BUILDING)),
+                    enterprise_no=e.no,
+                    leader_no=rng.choice(leaders)[0] if leaders else None,
+                    chain_code=chain.code,
+                    investment=Decimal(investment).quantize(Decimal("0.01")),
+                    started_on=random_date(rng, *CHALLENGE_WINDOW),
+                    description=(
+                        f"由{e.short_name}发榜，面向全国征集揭榜团队，攻克{chain.name}产业链"
+                        f"{subject}关键技术，按里程碑节点验收。"
+                    ),
                 )
             )
         return out

@@ -30,7 +30,7 @@ from talentpark.demo.scales import parse_scale
 from talentpark.demo.writer import DemoWriter
 from talentpark.housing.models import ApartmentUnit
 from talentpark.innovation.models import Lecturer
-from talentpark.policies.models import Policy
+from talentpark.policies.models import Policy, PolicyVersion
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import (
     ChainSegment,
@@ -73,6 +73,7 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     ApartmentUnit,
     Lecturer,
     Policy,
+    PolicyVersion,
     AuditLog,
 )
 # Zone-owned models counted per zone in the audit row.
@@ -94,7 +95,11 @@ def demo_exists() -> bool:
 
 
 def generate(
-    scale: str, seed: int = DEFAULT_SEED, progress: bool = True, stdout: IO[str] | None = None
+    scale: str,
+    seed: int = DEFAULT_SEED,
+    progress: bool = True,
+    stdout: IO[str] | None = None,
+    redemption: bool = True,
 ) -> dict:
     """Create both demo zones; return ``{model name: row count}`` over the whole database.
 
@@ -110,6 +115,17 @@ def generate(
             zone_plan, writer, out, progress, reason=f"演示数据：规模 {counts.label}，随机种子 {seed}"
         )
     writer.reset_sequences()
+    if redemption:
+        # Published policies evaluated over the zone, claims moved through every state.
+        from talentpark.demo.people import REFERENCE_DATE
+        from talentpark.demo.redemption import redeem
+
+        for zone in Zone.objects.order_by("pk"):
+
+            def say(message: str, zone: Zone = zone) -> None:
+                out.write(f"{zone.short_name}：{message}\n")
+
+            redeem(zone, REFERENCE_DATE, seed, say)
     search_index.rebuild(progress=progress)
     return summary()
 

@@ -1,10 +1,12 @@
-"""Identity values for the demo: names with pinyin, resident ID numbers, mobiles, USCCs.
+"""Identity values for the demo: names with pinyin, resident ID numbers, mobiles, USCCs, bank cards.
 
 Everything is computed, never looked up: ID numbers follow GB 11643 (division code,
 birth date, sequence with the sex parity, MOD 11-2 check), mobile numbers use real
 carrier prefixes with a suffix that is a keyed permutation of a running number (so
-they are unique without remembering them), and unified social credit codes follow
-GB 32100 with the embedded GB 11714 organisation-code check.
+they are unique without remembering them), unified social credit codes follow
+GB 32100 with the embedded GB 11714 organisation-code check, and debit-card numbers
+are a bank's six-digit prefix, a keyed permutation of the owner's number and a Luhn
+check digit (ISO/IEC 7812).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import datetime as dt
 import hashlib
 import random
 from bisect import bisect
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
 from pypinyin import lazy_pinyin
+from stdnum import luhn
 
 from talentpark.core.codes import Sex
 from talentpark.core.validators import USCC_ALPHABET, id_check_char, org_code_check_char, uscc_check_char
@@ -119,12 +123,44 @@ class Permutation:
         return left * self.HALF + right
 
 
+def luhn_check_digit(body: str) -> str:
+    """The Luhn (mod 10) check digit to append to the digits ``body``."""
+    return luhn.calc_check_digit(body)
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and len(number) >= 2 and luhn.is_valid(number)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A bank branch where talents hold their salary card (``{city}``: the zone's city)."""
+
+    name: str
+    prefix: str  # six-digit issuer prefix of its debit cards
+    length: int  # card number length, 16–19
+    weight: float
+
+
+BANKS = (
+    Bank("中国工商银行{city}高新区支行", "622202", 19, 22),
+    Bank("中国建设银行{city}高新技术开发区支行", "621700", 19, 18),
+    Bank("中国农业银行{city}分行营业部", "622848", 19, 14),
+    Bank("中国银行{city}分行", "621661", 19, 10),
+    Bank("交通银行{city}分行", "622262", 17, 6),
+    Bank("中国邮政储蓄银行{city}市分行", "621799", 19, 8),
+    Bank("{city}银行高新区支行", "622876", 16, 16),
+    Bank("{city}农村商业银行高新区支行", "621521", 19, 6),
+)
+
+
 class IdentityPool:
-    """Issues unique resident ID numbers and mobile numbers for one demo run."""
+    """Issues unique resident ID numbers, mobile numbers and bank cards for one demo run."""
 
     def __init__(self, seed: int) -> None:
         self._used_ids: set[int] = set()
         self._phone_permutation = Permutation(f"talentpark-demo-phones:{seed}")
+        self._card_permutation = Permutation(f"talentpark-demo-cards:{seed}")
 
     def resident_id(self, rng: random.Random, division: str, birth: dt.date, sex: str) -> str:
         """A GB 11643 number for this division, birth date and sex, never issued before in this run."""
@@ -142,6 +178,12 @@ class IdentityPool:
     def mobile(self, rng: random.Random, number: int) -> str:
         """The mobile number of owner ``number`` (unique per number; see the PHONE_RANGE_* offsets)."""
         return rng.choice(MOBILE_PREFIXES) + f"{self._phone_permutation(number):08d}"
+
+    def bank_card(self, rng: random.Random, bank: Bank, number: int) -> str:
+        """A Luhn-valid card number of ``bank`` for owner ``number`` (unique per bank and number < 10**8)."""
+        filler = "".join(rng.choice("0123456789") for _ in range(bank.length - len(bank.prefix) - 9))
+        body = f"{bank.prefix}{filler}{self._card_permutation(number):08d}"
+        return body + luhn_check_digit(body)
 
 
 _ORG_NEW = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the USCC alphabet: no I, O, S, V, Z

@@ -17,7 +17,14 @@ from talentpark.accounts.roles import Role
 from talentpark.core.codes import DEGREE_RANK, Degree, ProfessionalTitle, ProgrammeLevel, Sex, SkillLevel
 from talentpark.demo import vocab
 from talentpark.demo.codebook import codebook
-from talentpark.demo.identity import PHONE_RANGE_PEOPLE, IdentityPool, NameMaker, WeightedChoice, name_pinyin
+from talentpark.demo.identity import (
+    BANKS,
+    PHONE_RANGE_PEOPLE,
+    IdentityPool,
+    NameMaker,
+    WeightedChoice,
+    name_pinyin,
+)
 from talentpark.demo.scales import ZoneCounts
 from talentpark.demo.specs import (
     AccountSpec,
@@ -54,6 +61,7 @@ SENIOR_TITLES = ("总工程师", "技术总监", "研发中心主任", "副总�
 EARLIEST_ENTRY = dt.date(2005, 1, 1)
 NEAREST_FAMILY = {"auto": "machinery"}  # for a zone without an automotive chain
 MOVER_STATUSES = (STATUS.ACTIVE, STATUS.ACTIVE, STATUS.ACTIVE, STATUS.LEFT, STATUS.LEFT)  # in the main zone
+BANK_ACCOUNT_RATE = 0.85  # talents whose salary card is on file (the rest have not declared one yet)
 
 
 def years_between(start: dt.date, end: dt.date) -> float:
@@ -101,6 +109,10 @@ class TalentFactory:
     ) -> None:
         self.zone, self.counts, self.main = zone, counts, main
         self.rng = random.Random(f"{seed}:{zone.code}:talents")
+        # Bank cards draw from their own stream, so adding them changed no other value.
+        self.bank_rng = random.Random(f"{seed}:{zone.code}:banks")
+        self._bank = WeightedChoice(list(BANKS), [b.weight for b in BANKS])
+        self._city = zone.city_name.removesuffix("市")
         self.numbering, self.identities = numbering, identities
         self.book = codebook()
         self.names = NameMaker(zone.surname_boost)
@@ -235,6 +247,7 @@ class TalentFactory:
             else "",
             login=login,
         )
+        person.bank_name, person.bank_account = self._bank_account(person_no, demo)
         specialist_no, dept = self._specialist(employer, index)
         talent = TalentSpec(
             no=self.numbering.take("talent"),
@@ -318,6 +331,14 @@ class TalentFactory:
             return employer.specialist_no, employer.dept_key
         s = self.specialists[index % len(self.specialists)]
         return s.no, s.dept_key or ""
+
+    def _bank_account(self, person_no: int, demo: bool) -> tuple[str, str]:
+        """(bank branch, card number) of the person's salary card, or ("", "") for none on file."""
+        rng = self.bank_rng
+        if not demo and rng.random() >= BANK_ACCOUNT_RATE:
+            return "", ""
+        bank = BANKS[0] if demo else self._bank(rng)
+        return bank.name.format(city=self._city), self.identities.bank_card(rng, bank, person_no)
 
     def _birth_division(self, year: int, postgrad: bool) -> str:
         rng, zone = self.rng, self.zone

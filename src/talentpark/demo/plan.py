@@ -39,7 +39,8 @@ class ZonePlan:
         return self.enterprises.platforms(self.counts.platforms, self.seed)
 
     def policies(self) -> list[PolicySpec]:
-        return plan_policies(self.profile)[: self.counts.policies]
+        office = self.staff.accounts[0]  # <prefix>_office, the zone's talent office
+        return plan_policies(self.profile, author_no=office.no)[: self.counts.policies]
 
     def projects(self) -> list[ProjectSpec]:
         return self.enterprises.projects(self.counts.projects, self.seed, self.talents.seniors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from talentpark.demo.policy_rules import policy_rule_spec
 from talentpark.demo.specs import PolicySpec
 from talentpark.demo.zones import ZoneProfile
 from talentpark.policies.models import Policy
@@ -52,7 +53,7 @@ TEMPLATES: tuple[PolicyTemplate, ...] = (
         (
             "为建立以能力、业绩和贡献为导向的人才评价机制，精准落实人才服务待遇，结合{zone}实际，制定本办法。",
             "本办法适用于与{zone}内企业、科研机构或新型研发机构签订一年以上劳动合同，并在区内缴纳社会保险的人员。",
-            "人才分为五类：A类为顶尖人才；B类为领军人才，主要包括入选国家级人才计划的人员；C类为高层次人才，主要包括入选省级人才计划的人员、具有正高级职称的人员和出站博士后；D类为骨干人才，主要包括博士研究生、具有副高级职称的人员、入选市级人才计划的人员和取得高级技师职业技能等级的人员；E类为基础人才，主要包括硕士研究生、具有中级职称的人员和取得技师职业技能等级的人员。",
+            "人才分为五类：A类为顶尖人才，主要包括入选国家级人才计划并具有正高级职称的人员；B类为领军人才，主要包括入选国家级人才计划的人员；C类为高层次人才，主要包括入选省级人才计划的人员、具有正高级职称的人员和出站博士后；D类为骨干人才，主要包括博士研究生、具有副高级职称的人员、入选市级人才计划的人员和取得高级技师职业技能等级的人员；E类为基础人才，主要包括硕士研究生、具有中级职称的人员和取得技师职业技能等级的人员。",
             "认定常年受理、按月审核。申报人通过人才服务平台一次填报，用人单位核实，人才服务中心初审，人才工作领导小组办公室复核，结果公示五个工作日。",
             "A类、B类人才认定有效期五年，C类至E类人才认定有效期三年。有效期内离开{zone}工作的，认定资格自行终止。",
             "以提供虚假材料等方式取得认定的，撤销其认定，追回已享受的待遇，五年内不再受理其申报。",
@@ -94,7 +95,7 @@ TEMPLATES: tuple[PolicyTemplate, ...] = (
             "为减轻青年人才来{zone}初期的住房负担，制定本办法。",
             "申请人应当年龄在35周岁以下、具有全日制专科及以上学历、在区内企业全职工作，本人及配偶在{city}无自有住房且未入住人才公寓。",
             "补贴标准为每人每月：博士研究生1500元，硕士研究生1000元，本科600元，专科400元。补贴期限累计不超过36个月。",
-            "补贴按季度发放。人才服务平台根据社会保险、不动产登记和公寓入住数据自动核验，符合条件的人员无需重复提交材料。",
+            "补贴按月发放。人才服务平台根据社会保险、不动产登记和公寓入住数据自动核验，符合条件的人员无需重复提交材料。",
             "本办法自2025年3月1日起施行，有效期至2027年12月31日。",
         ),
     ),
@@ -154,22 +155,22 @@ TEMPLATES: tuple[PolicyTemplate, ...] = (
         (
             "为鼓励企业建设高水平创新平台、集聚高层次人才，制定本办法。",
             "企业新建院士工作站并有院士团队实质性开展工作的，一次性奖励100万元。",
-            "企业新获批设立博士后科研工作站的，一次性奖励50万元；新获批博士后创新实践基地的，一次性奖励20万元。",
+            "企业新获批设立博士后科研工作站或博士后创新实践基地的，一次性奖励30万元。",
             "在站博士后每人每年给予生活补贴5万元，最长两年；出站后留区工作的，另给予一次性奖励10万元。",
             "企业新获批国家级、省级重点实验室或工程技术研究中心的，分别奖励100万元、30万元。",
-            "同一平台按最高标准奖励一次，不重复享受。",
+            "同一平台按最高标准奖励一次，不重复享受；同一企业当年获得的院士工作站和博士后平台奖励合计不超过150万元。",
             "本办法自2025年1月1日起施行，有效期至2027年12月31日。",
         ),
     ),
     PolicyTemplate(
         "{zone}关键核心技术攻关“揭榜挂帅”项目管理办法", "〔2025〕15号", "committee", C.INNOVATION, T.BOTH, S.PUBLISHED,
         d(2025, 7, 1), (d(2025, 7, 1), None),
-        "由重点企业张榜提出技术难题，面向全国征集揭榜团队，按技术合同成交额给予支持，单个项目最高300万元。",
+        "由重点企业张榜提出技术难题，面向全国征集揭榜团队，按项目总投资的20%给予发榜企业支持，每家企业最高300万元。",
         (
             "为集聚创新资源破解产业链关键核心技术难题，推行“揭榜挂帅”机制，制定本办法。",
             "区内重点企业围绕产业链短板提出技术需求，经{zone}科技创新局论证后统一张榜发布。",
             "高校、科研院所、企业和创新团队均可揭榜，不设门槛、不论资历，以解决问题的能力为准。",
-            "揭榜成功并签订技术合同的，按合同实际支付额的30%给予发榜企业支持，单个项目最高300万元。",
+            "揭榜成功并签订技术合同的，按揭榜项目总投资的20%给予发榜企业支持，同一企业累计最高300万元。",
             "项目实行里程碑管理，按约定节点验收，验收通过后拨付资金。",
             "本办法自发布之日起施行。",
         ),
@@ -199,8 +200,8 @@ TEMPLATES: tuple[PolicyTemplate, ...] = (
 )  # fmt: skip
 
 
-def plan_policies(zone: ZoneProfile) -> list[PolicySpec]:
-    """The zone's twelve policies, with its own names, bodies and document numbers."""
+def plan_policies(zone: ZoneProfile, author_no: int | None = None) -> list[PolicySpec]:
+    """The zone's twelve policies, with its own names, bodies, document numbers and rules."""
     words = {
         "zone": zone.short_name,
         "leading": zone.leading_group,
@@ -224,6 +225,8 @@ def plan_policies(zone: ZoneProfile) -> list[PolicySpec]:
                 summary=t.summary.format(**words),
                 full_text=articles(tuple(p.format(**words) for p in t.body)),
                 status=t.status,
+                rules=policy_rule_spec(t.title),
+                author_no=author_no,
             )
         )
     return out

@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from talentpark.demo.policy_rules import PolicyRuleSpec
 
 
 class Numbering:
@@ -90,6 +94,8 @@ class PersonSpec:
     highest_degree: str
     email: str
     login: AccountSpec | None = None
+    bank_name: str = ""
+    bank_account: str = ""  # card number (Luhn-valid); empty: none on file
 
 
 @dataclass(slots=True)
@@ -241,3 +247,5 @@ class PolicySpec:
     summary: str
     full_text: str
     status: str
+    rules: PolicyRuleSpec | None = None  # redemption settings and rule versions
+    author_no: int | None = None  # the office login that drafted the versions

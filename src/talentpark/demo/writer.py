@@ -8,6 +8,7 @@ materialised ``path`` is computed in ``save()``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
+from django.utils import timezone
 
 from talentpark.accounts.models import Department, User
 from talentpark.core.models import Zone
@@ -35,7 +37,7 @@ from talentpark.demo.specs import (
 from talentpark.demo.zones import ZoneProfile
 from talentpark.housing.models import ApartmentUnit
 from talentpark.innovation.models import Lecturer
-from talentpark.policies.models import Policy
+from talentpark.policies.models import Policy, PolicyVersion
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import (
     ChainSegment,
@@ -60,6 +62,11 @@ NUMBERED: dict[str, type[models.Model]] = {
     "person": Person,
     "talent": Talent,
 }
+
+
+def _morning(day: dt.date) -> dt.datetime:
+    """9:00 local time on ``day`` (when a demo policy was released)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
 
 
 def bulk(model: type[models.Model], rows: list[Any]) -> int:
@@ -214,9 +221,11 @@ class DemoWriter:
         )
 
     def policies(self, specs: list[PolicySpec]) -> int:
-        return bulk(
-            Policy,
-            [
+        """Policies with their redemption settings, then their rule versions (not evaluated)."""
+        rows = []
+        for p in specs:
+            rules = p.rules
+            rows.append(
                 Policy(
                     zone_id=self.zone_ids[p.zone_code],
                     title=p.title,
@@ -230,10 +239,50 @@ class DemoWriter:
                     summary=p.summary,
                     full_text=p.full_text,
                     status=p.status,
+                    **(
+                        {
+                            "mode": rules.mode,
+                            "recurrence": rules.recurrence,
+                            "approval_levels": rules.approval_levels,
+                            "budget_total": rules.budget_total,
+                            "materials": rules.materials_text,
+                        }
+                        if rules
+                        else {}
+                    ),
                 )
-                for p in specs
-            ],
-        )
+            )
+        bulk(Policy, rows)  # primary keys come back (SQLite ≥ 3.35, PostgreSQL)
+        versions = []
+        for spec, policy in zip(specs, rows, strict=True):
+            if spec.rules is None:
+                continue
+            author = self.pk_or_none("user", spec.author_no)
+            for v in spec.rules.versions:
+                released = v.status != PolicyVersion.Status.DRAFT and spec.published_on is not None
+                versions.append(
+                    PolicyVersion(
+                        zone_id=policy.zone_id,
+                        policy_id=policy.pk,
+                        number=v.number,
+                        status=v.status,
+                        target=v.target,
+                        valid_from=v.valid_from,
+                        valid_to=v.valid_to,
+                        clauses=v.clauses_json(),
+                        outcome_kind=v.outcome_kind,
+                        outcome_expr=v.outcome_expr,
+                        outcome_article=v.outcome_article,
+                        tier_valid_years=v.tier_valid_years,
+                        benefit=v.benefit,
+                        note=v.note,
+                        created_by_id=author,
+                        published_at=_morning(spec.published_on) if released else None,
+                        published_by_id=author if released else None,
+                    )
+                )
+        bulk(PolicyVersion, versions)
+        return len(rows)
 
     # talents ---------------------------------------------------------------------------
 
@@ -261,6 +310,8 @@ class DemoWriter:
                         returnee_country=p.returnee_country,
                         highest_degree=p.highest_degree,
                         email=p.email,
+                        bank_name=p.bank_name,
+                        bank_account=p.bank_account or None,
                         user_id=self.pk("user", p.login.no) if p.login else None,
                     )
                 )

@@ -1,5 +1,17 @@
+"""Policy pages: the policy library, the claims (政策兑现) and the payments ledger (兑现台账)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+
+from talentpark.accounts.access import has_perm, restrict
 from talentpark.core.listing import Col, Filter, Listing
-from talentpark.policies.models import Policy
+from talentpark.policies.models import Claim, LedgerEntry, Policy
 
 POLICIES = Listing(
     model=Policy,
@@ -42,4 +54,112 @@ POLICIES = Listing(
         ),
     ),
 )
-LISTINGS = (POLICIES,)
+
+
+def _policy_choices_of(model: Any) -> Any:
+    """Policies that have rows of ``model`` the user may see, for a filter drop-down."""
+
+    def choices(user: Any) -> Sequence[tuple[Any, str]]:
+        rows = restrict(model._default_manager.all(), user).values("policy_id")
+        policies = restrict(Policy.objects.filter(pk__in=rows), user).order_by("-id")[:200]
+        return [(p.pk, p.title) for p in policies]
+
+    return choices
+
+
+def _amount(claim: Claim) -> str:
+    return f"{claim.amount:,.2f}" if claim.amount else "—"
+
+
+def _cycle(claim: Claim) -> str:
+    return gettext("一次性") if claim.cycle == "once" else claim.cycle
+
+
+def _local(moment: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Beijing time, as every page shows it."""
+    return timezone.localtime(moment).strftime(fmt)
+
+
+CLAIMS = Listing(
+    model=Claim,
+    slug="claim",
+    namespace="policies",
+    title="政策兑现",
+    select_related=("policy", "talent__person", "enterprise"),
+    order_by=("-id",),
+    search=("talent__person__name", "enterprise__name", "policy__title"),
+    search_hint="人才姓名、企业名称或政策名称",
+    columns=(
+        Col("申领对象", lambda c: c.subject_name),
+        Col("政策", "policy.title"),
+        Col("周期", _cycle),
+        Col("金额（元）", _amount),
+        Col("认定层次", "tier"),
+        Col("状态", "status"),
+        Col("审核进度", "level_label"),
+        Col("生成时间", lambda c: _local(c.created_at)),
+    ),
+    filters=(
+        Filter("status", "状态", "status", Claim.Status.choices),
+        Filter("policy", "政策", "policy_id", _policy_choices_of(Claim)),
+    ),
+)
+
+LEDGER = Listing(
+    model=LedgerEntry,
+    slug="ledger",
+    namespace="policies",
+    title="兑现台账",
+    select_related=("policy", "created_by"),
+    order_by=("-id",),
+    search=("voucher", "payee_name", "policy__title"),
+    search_hint="凭证号、收款户名或政策名称",
+    columns=(
+        Col("凭证号", "voucher"),
+        Col("政策", "policy.title"),
+        Col("类型", "kind"),
+        Col("金额（元）", "amount"),
+        Col("收款户名", "payee_name"),
+        Col("开户银行", "bank_name"),
+        Col("收款账号（脱敏）", "payee_account_masked"),
+        Col("记账时间", lambda e: _local(e.created_at)),
+    ),
+    filters=(
+        Filter("policy", "政策", "policy_id", _policy_choices_of(LedgerEntry)),
+        Filter("kind", "类型", "kind", LedgerEntry.Kind.choices),
+    ),
+    sections=(
+        (
+            "台账记录",
+            (
+                Col("凭证号", "voucher"),
+                Col("政策", "policy.title", to=("policies:policy_detail", "policy_id")),
+                Col("兑现事项", lambda e: f"#{e.claim_id}", to=("policies:claim_detail", "claim_id")),
+                Col("类型", "kind"),
+                Col("金额（元）", "amount"),
+                Col("收款户名", "payee_name"),
+                Col("开户银行", "bank_name"),
+                Col("收款账号（脱敏）", "payee_account_masked"),
+                Col("摘要", "note"),
+                Col("经办人", lambda e: e.created_by.get_username() if e.created_by else "系统"),
+                Col("记账时间", lambda e: _local(e.created_at, "%Y-%m-%d %H:%M:%S")),
+            ),
+        ),
+    ),
+)
+
+
+def _policy_links(obj: Policy, request: Any) -> dict[str, Any]:
+    """The office reaches the rule workspace and the ledger from the policy page."""
+    links = []
+    if has_perm(request.user, "policies.policy.change"):
+        links.append((gettext_noop("规则与兑现"), reverse("policies:policy_rules", args=[obj.pk])))
+    if has_perm(request.user, "policies.ledger.view"):
+        links.append((gettext_noop("台账与对账"), reverse("policies:policy_ledger", args=[obj.pk])))
+    if has_perm(request.user, "policies.claim.view"):
+        links.append((gettext_noop("兑现事项"), reverse("policies:claim_list") + f"?policy={obj.pk}"))
+    return {"links": links}
+
+
+POLICIES.extra_context = _policy_links
+LISTINGS = (POLICIES, CLAIMS, LEDGER)

@@ -266,3 +266,25 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
 
 
 __all__ = ["EducationInput", "TalentInput", "register_talent", "update_enterprise"]
+
+
+def set_talent_tier(ctx: ActionContext, talent: Talent, tier: str, valid_until: dt.date | None) -> Talent:
+    """Record a certified tier (人才认定) and its validity on the talent.
+
+    Called by the policies app inside its certification transaction; writes its own audit row.
+    """
+    if tier not in Talent.Tier.values:
+        raise ValidationError({"tier": [f"人才层次：{tier} 不是有效层次"]})
+    with transaction.atomic():
+        locked = Talent.objects.select_for_update().get(pk=talent.pk)
+        before = audit.snapshot(locked, ("tier", "tier_valid_until"))
+        locked.tier, locked.tier_valid_until = tier, valid_until
+        locked.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+        audit.record(
+            ctx,
+            "talent.tier",
+            locked,
+            before=before,
+            after=audit.snapshot(locked, ("tier", "tier_valid_until")),
+        )
+    return locked

@@ -1,4 +1,4 @@
-"""The demo generator at tiny scale: determinism, valid identity data, counts, logins, roles."""
+"""The demo generator at tiny scale: determinism, valid identity data, counts, logins, roles, policy data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from talentpark.accounts.models import User
 from talentpark.accounts.roles import Role
@@ -17,11 +17,14 @@ from talentpark.core.codes import DEGREE_RANK, Degree
 from talentpark.core.models import AuditLog, Division
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
 from talentpark.demo.generator import generate
+from talentpark.demo.identity import luhn_valid
 from talentpark.demo.plan import planned_people
+from talentpark.demo.policy_rules import policy_rule_spec
+from talentpark.demo.policy_texts import TEMPLATES
 from talentpark.demo.scales import SEED, TINY, ScaleError, parse_scale
 from talentpark.housing.models import ApartmentUnit
 from talentpark.innovation.models import Lecturer
-from talentpark.policies.models import Policy
+from talentpark.policies.models import Policy, PolicyVersion
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import (
     ChainRole,
@@ -272,3 +275,105 @@ def test_command_generates_then_skips_and_lists_logins():
     assert "--reset" in again.getvalue()
     with pytest.raises(CommandError, match="unknown scale"):
         call_command("demo", scale="huge", no_serve=True, stdout=io.StringIO())
+
+
+# bank accounts ------------------------------------------------------------------------
+
+
+def test_bank_accounts_are_luhn_valid_unique_and_on_file_for_most_people(tiny):
+    people = list(Person.objects.all())
+    cards = [p.bank_account.plaintext_for_processing() for p in people if p.bank_account]
+    assert 0.75 <= len(cards) / len(people) <= 0.95
+    for card in cards:
+        assert 16 <= len(card) <= 19 and luhn_valid(card), card
+    assert len(set(cards)) == len(cards)
+    for p in people:
+        assert bool(p.bank_name) == bool(p.bank_account)
+        assert not p.bank_name or p.bank_name.startswith(("中国", "交通银行", "济宁", "长治"))
+    demo = User.objects.get(username="jn_talent_demo").person
+    assert demo.bank_account and demo.bank_name == "中国工商银行济宁高新区支行"
+    assert "*" in str(demo.bank_account)  # masked on screen
+
+
+def test_bank_accounts_are_stored_encrypted(tiny):
+    plain = {
+        p.pk: p.bank_account.plaintext_for_processing()
+        for p in Person.objects.filter(bank_account__isnull=False)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, bank_account FROM registry_person WHERE bank_account IS NOT NULL")
+        stored = dict(cursor.fetchall())
+    assert stored.keys() == plain.keys()
+    for pk, token in stored.items():
+        assert token.startswith("v1:") and plain[pk] not in token
+
+
+def test_bank_accounts_are_planned_deterministically():
+    def cards(seed: int) -> list[tuple[str, str]]:
+        return [(p.bank_name, p.bank_account) for _, p in planned_people(TINY, seed)]
+
+    assert cards(SEED_VALUE) == cards(SEED_VALUE)
+    assert cards(SEED_VALUE) != cards(SEED_VALUE + 1)
+
+
+# what the policy rules find ------------------------------------------------------------
+
+
+def test_some_enterprises_got_a_station_within_the_last_year(tiny):
+    year_ago = REFERENCE_DATE - dt.timedelta(days=365)
+    for kinds in ((Platform.Kind.ACADEMICIAN,), (Platform.Kind.POSTDOC_STATION, Platform.Kind.POSTDOC_BASE)):
+        recent = Platform.objects.filter(
+            zone__code=MAIN,
+            kind__in=kinds,
+            level__in=(Platform.Level.NATIONAL, Platform.Level.PROVINCIAL),
+            approved_on__gt=year_ago,
+            approved_on__lt=REFERENCE_DATE,
+            enterprise__isnull=False,
+        )
+        assert recent.exists(), kinds
+
+
+def test_key_enterprises_post_challenges_in_progress(tiny):
+    challenges = Project.objects.filter(zone__code=MAIN, kind=Project.Kind.CHALLENGE).select_related(
+        "enterprise"
+    )
+    assert challenges.count() >= 2
+    for project in challenges:
+        assert project.status in (Project.Status.APPROVED, Project.Status.BUILDING)
+        assert project.enterprise.is_key
+        assert project.investment and project.investment > 0
+        assert dt.date(2025, 7, 1) <= project.started_on < REFERENCE_DATE
+
+
+def test_policies_carry_their_rule_versions(tiny):
+    office = User.objects.get(username="jn_office")
+    for policy in Policy.objects.filter(zone__code=MAIN):
+        template = next(t for t in TEMPLATES if t.title.format(zone="济宁高新区") == policy.title)
+        spec = policy_rule_spec(template.title)
+        assert (policy.mode, policy.recurrence, policy.approval_levels) == (
+            spec.mode,
+            spec.recurrence,
+            spec.approval_levels,
+        )
+        assert policy.budget_total == spec.budget_total
+        assert policy.materials == spec.materials_text
+        rows = list(policy.versions.order_by("number"))
+        assert [(v.number, v.status) for v in rows] == [(v.number, v.status) for v in spec.versions]
+        for row, v in zip(rows, spec.versions, strict=True):
+            assert row.zone_id == policy.zone_id
+            assert row.clauses == v.clauses_json()
+            assert (row.outcome_kind, row.outcome_expr, row.valid_from) == (
+                v.outcome_kind,
+                v.outcome_expr,
+                v.valid_from,
+            )
+            assert row.created_by == office
+            assert (row.published_at is not None) == (row.status != PolicyVersion.Status.DRAFT)
+        if policy.status == Policy.Status.PUBLISHED:
+            assert policy.current_version() is not None
+        else:
+            assert policy.current_version() is None
+    assert (
+        PolicyVersion.objects.filter(zone__code=SECOND).count()
+        == PolicyVersion.objects.filter(zone__code=MAIN).count()
+    )

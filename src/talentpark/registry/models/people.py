@@ -66,6 +66,8 @@ class Person(models.Model):
         "最高学历", max_length=2, choices=Degree.choices, blank=True, db_index=True
     )
     email = models.EmailField("电子邮箱", blank=True)
+    bank_name = models.CharField("开户银行", max_length=60, blank=True)
+    bank_account = EncryptedPIIField("银行账号", kind="bank_account", null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

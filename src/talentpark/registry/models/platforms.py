@@ -68,6 +68,7 @@ class Project(models.Model):
         SCIENCE_RESERVE = "reserve", "科技项目储备"
         TALENT_PROJECT = "talent_project", "人才+项目"
         INDUSTRIALISATION = "industrial", "产业化项目"
+        CHALLENGE = "challenge", "揭榜挂帅"
 
     class Status(models.TextChoices):
         RESERVE = "reserve", "储备"

@@ -1,26 +1,47 @@
-"""``talentpark serve``: one uvicorn process serving pages, static files and the API."""
+"""``talentpark serve``: uvicorn serving pages, static files and the API, plus one task worker.
+
+The worker (django-tasks-db's ``db_worker``) runs background work such as policy
+publishing; it is a child process stopped together with the server.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve TalentPark with uvicorn (ASGI)."
+    help = "Serve TalentPark with uvicorn (ASGI) and a background task worker."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
-    def handle(self, *args, host: str, port: int, workers: int, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, **options):  # type: ignore[no-untyped-def]
+        worker = None
+        uses_db_tasks = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+        if uses_db_tasks and not no_worker:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "talentpark.cli", "db_worker", "--interval", "1", "-v", "0"]
+            )
+            self.stdout.write("后台任务进程已启动（政策发布、周期复核）")
         self.stdout.write(f"TalentPark 人才服务平台: http://{host}:{port}/  (Ctrl+C 停止)")
-        uvicorn.run(
-            "talentpark.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            lifespan="off",
-        )
+        try:
+            uvicorn.run(
+                "talentpark.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                lifespan="off",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(10)

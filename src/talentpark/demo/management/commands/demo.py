@@ -48,6 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子，默认 {DEFAULT_SEED}")
         parser.add_argument("--reset", action="store_true", help="清空数据库后重新生成")
         parser.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
+        parser.add_argument(
+            "--no-redemption", action="store_true", help="不发布政策、不生成兑现记录（用于基准测试）"
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
 
@@ -70,17 +73,22 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self._generate(options["scale"], options["seed"], progress=options["verbosity"] >= 1)
+            self._generate(
+                options["scale"],
+                options["seed"],
+                progress=options["verbosity"] >= 1,
+                redemption=not options["no_redemption"],
+            )
 
         host, port = options["host"], options["port"]
         self._print_logins(host, port)
         if not options["no_serve"]:
             call_command("serve", host=host, port=port)
 
-    def _generate(self, scale: str, seed: int, progress: bool) -> None:
+    def _generate(self, scale: str, seed: int, progress: bool, redemption: bool = True) -> None:
         self.stdout.write(f"生成演示数据：规模 {scale}，随机种子 {seed}")
         started = time.monotonic()
-        counts = generate(scale, seed, progress=progress, stdout=self.stdout)
+        counts = generate(scale, seed, progress=progress, stdout=self.stdout, redemption=redemption)
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"完成，用时 {elapsed:.1f} 秒"))
         for model in SUMMARY_MODELS:

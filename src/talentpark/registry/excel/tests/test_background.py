@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.test import Client, override_settings
@@ -18,7 +19,17 @@ from .helpers import talent_row, upload, workbook
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TALENTPARK_IMPORT_SYNC_BYTES=0)
-def test_a_background_import_shows_progress_and_refuses_a_second_one(world):
+def test_a_background_import_shows_progress_and_refuses_a_second_one(world, monkeypatch):
+    # The worker thread waits at validation until the test has seen it running, so the
+    # "one import at a time" check cannot race with a fast validation.
+    release = threading.Event()
+    validate = importer.validate_rows
+
+    def held_validate(*args, **kwargs):
+        assert release.wait(60), "the test never released the import thread"
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "validate_rows", held_validate)
     client = Client()
     client.force_login(world.alice)
     rows = [
@@ -30,9 +41,10 @@ def test_a_background_import_shows_progress_and_refuses_a_second_one(world):
     assert response.status_code == 302
     job = ImportJob.objects.latest("pk")
     page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
-    if ImportJob.objects.get(pk=job.pk).is_running:
-        assert 'hx-trigger="every 1s"' in page
-        assert upload(client, "talent", data).status_code == 409  # one import at a time
+    assert ImportJob.objects.get(pk=job.pk).is_running
+    assert 'hx-trigger="every 1s"' in page
+    assert upload(client, "talent", data).status_code == 409  # one import at a time
+    release.set()
     importer.wait(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.READY and job.counts["new"] == 300

@@ -1,0 +1,216 @@
+"""Running a policy version's rule against the registry, where the data lives.
+
+* ``eligible_rows`` — the compiled SQL over the whole zone: ids and outcomes of everyone
+  who qualifies, in one query.
+* ``preview`` — the office's "who qualifies" figures (count, amount, budget use, the
+  clause that most often stops those who narrowly fail), in one aggregate query.
+* ``load_records`` — the catalogue values of chosen records, for the per-record Python
+  engine that writes each decision's explanation and freezes its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+
+from talentpark.policies.catalogue import KINDS, RecordKind
+from talentpark.policies.models import PolicyVersion
+from talentpark.policies.rules import Clause, CompiledRule, Rule, Type, compile_rule
+
+CENT = decimal.Decimal("0.01")
+
+
+def rule_of(version: PolicyVersion) -> Rule:
+    outcome_type = Type.STRING if version.outcome_kind == PolicyVersion.OutcomeKind.TIER else Type.NUMBER
+    outcome = version.outcome_expr.strip() or None
+    if version.outcome_kind == PolicyVersion.OutcomeKind.NONE:
+        outcome = None
+    return Rule(
+        clauses=tuple(Clause(c["article"], c["text"], c["expr"]) for c in version.clauses),
+        outcome=outcome,
+        outcome_type=outcome_type,
+        outcome_article=version.outcome_article,
+    )
+
+
+def compiled(version: PolicyVersion) -> CompiledRule:
+    return _compile_cached(version.target, rule_of(version))
+
+
+@lru_cache(maxsize=256)
+def _compile_cached(kind: str, rule: Rule) -> CompiledRule:
+    return compile_rule(rule, KINDS[kind].catalogue)
+
+
+def to_amount(value: Any) -> decimal.Decimal:
+    """An outcome as yuan with two decimals (null or negative pays nothing)."""
+    if value is None or isinstance(value, str):
+        return decimal.Decimal(0)
+    amount = decimal.Decimal(repr(float(value))).quantize(CENT, rounding=decimal.ROUND_HALF_UP)
+    return max(amount, decimal.Decimal(0))
+
+
+def _vendor() -> str:
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
+
+
+def _sql_parts(
+    kind: RecordKind, rule: CompiledRule, zone_id: int, today: dt.date, extra: Iterable[str] = ()
+) -> tuple[str, str, Any]:
+    vendor = _vendor()
+    names = sorted(set(rule.fields) | set(extra))
+    columns = kind.columns(vendor, today, names)
+    sql = rule.to_sql(vendor, columns, today)  # type: ignore[arg-type]
+    where = kind.zone_filter.format(zone=int(zone_id))
+    return kind.from_clause(vendor, today, names), where, sql
+
+
+def eligible_rows(
+    version: PolicyVersion, today: dt.date, *, ids: Sequence[int] | None = None, limit: int | None = None
+) -> list[tuple[int, Any]]:
+    """``(record id, outcome)`` of every record of the zone the version's rule admits."""
+    kind = KINDS[version.target]
+    rule = compiled(version)
+    frm, where, sql = _sql_parts(kind, rule, version.zone_id, today)
+    outcome = sql.outcome or "NULL"
+    query = f"SELECT {kind.id_column}, {outcome} FROM {frm} WHERE {where} AND ({sql.eligible})"  # noqa: S608
+    if ids is not None:
+        query += f" AND {kind.id_column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
+    query += f" ORDER BY {kind.id_column}"
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
+    with connection.cursor() as cur:
+        cur.execute(query)
+        return [(row[0], row[1]) for row in cur.fetchall()]
+
+
+def load_records(
+    kind_name: str, zone_id: int, names: Iterable[str], today: dt.date, ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Catalogue values of the given records, typed as the rules engine expects."""
+    kind = KINDS[kind_name]
+    vendor = _vendor()
+    names = sorted(set(names))
+    if not ids:
+        return {}
+    columns = kind.columns(vendor, today, names)
+    select = ", ".join([kind.id_column] + [columns[n] for n in names])
+    where = kind.zone_filter.format(zone=int(zone_id))
+    id_list = ",".join(str(int(i)) for i in ids)
+    query = (
+        f"SELECT {select} FROM {kind.from_clause(vendor, today, names)}"  # noqa: S608
+        f" WHERE {where} AND {kind.id_column} IN ({id_list})"
+    )
+    types = {n: kind.catalogue.by_name[n].type for n in names}
+    out: dict[int, dict[str, Any]] = {}
+    with connection.cursor() as cur:
+        cur.execute(query)
+        for row in cur.fetchall():
+            out[row[0]] = {n: typed(types[n], v) for n, v in zip(names, row[1:], strict=True)}
+    return out
+
+
+def typed(t: Type, value: Any) -> Any:
+    """A database value as the rules engine's Python type (SQLite returns text dates, 0/1 bools)."""
+    if value is None:
+        return None
+    if t is Type.DATE:
+        return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    if t is Type.BOOL:
+        return bool(value)
+    if t is Type.INT:
+        return int(value)
+    if t is Type.NUMBER:
+        return float(value)
+    return str(value)
+
+
+def jsonable_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in record.items()}
+
+
+@dataclass
+class ClauseStat:
+    article: str
+    text: str
+    failed: int = 0  # records this clause rejects (false or unknown)
+    sole_blocker: int = 0  # records that fail only this clause: the "narrowly fail"
+
+
+@dataclass
+class Preview:
+    as_of: dt.date
+    total: int = 0
+    eligible: int = 0
+    amount: decimal.Decimal = decimal.Decimal(0)
+    budget_total: decimal.Decimal | None = None
+    near_miss: int = 0
+    clauses: list[ClauseStat] = field(default_factory=list)
+    sample: list[tuple[int, Any]] = field(default_factory=list)
+    tiers: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def budget_percent(self) -> float | None:
+        if not self.budget_total:
+            return None
+        return round(float(self.amount) * 100 / float(self.budget_total), 1)
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget_total is not None and self.amount > self.budget_total
+
+    @property
+    def top_blocker(self) -> ClauseStat | None:
+        ranked = sorted((c for c in self.clauses if c.sole_blocker), key=lambda c: -c.sole_blocker)
+        return ranked[0] if ranked else None
+
+
+def preview(version: PolicyVersion, today: dt.date, sample_size: int = 10) -> Preview:
+    """How many qualify, for how much, and which clause stops those who narrowly fail."""
+    kind = KINDS[version.target]
+    rule = compiled(version)
+    frm, where, sql = _sql_parts(kind, rule, version.zone_id, today)
+    flags = [f"CASE WHEN ({c}) THEN 1 ELSE 0 END" for c in sql.clauses]
+    n = len(flags)
+    inner_cols = [f"{kind.id_column} AS rid", f"CASE WHEN ({sql.eligible}) THEN 1 ELSE 0 END AS ok"]
+    inner_cols.append(f"{sql.outcome} AS outcome" if sql.outcome else "NULL AS outcome")
+    inner_cols += [f"{f} AS c{i}" for i, f in enumerate(flags)]
+    passed = " + ".join(f"c{i}" for i in range(n)) or "0"
+    aggregates = [
+        "COUNT(*)",
+        "COALESCE(SUM(ok), 0)",
+        f"SUM(CASE WHEN ok = 1 THEN {'outcome' if rule.rule.outcome_type is Type.NUMBER else '0'} END)",
+        f"COALESCE(SUM(CASE WHEN {n} - ({passed}) = 1 THEN 1 ELSE 0 END), 0)",
+    ]
+    for i in range(n):
+        aggregates.append(f"COALESCE(SUM(1 - c{i}), 0)")
+        aggregates.append(f"COALESCE(SUM(CASE WHEN c{i} = 0 AND {n} - ({passed}) = 1 THEN 1 ELSE 0 END), 0)")
+    query = (
+        f"SELECT {', '.join(aggregates)} FROM (SELECT {', '.join(inner_cols)}"  # noqa: S608
+        f" FROM {frm} WHERE {where}) r"
+    )
+    out = Preview(as_of=today, budget_total=version.policy.budget_total)
+    with connection.cursor() as cur:
+        cur.execute(query)
+        row = cur.fetchone()
+        out.total, out.eligible = int(row[0]), int(row[1])
+        out.amount = to_amount(row[2]) if rule.rule.outcome_type is Type.NUMBER else decimal.Decimal(0)
+        out.near_miss = int(row[3])
+        for i, clause in enumerate(rule.rule.clauses):
+            out.clauses.append(
+                ClauseStat(clause.article, clause.text, int(row[4 + 2 * i]), int(row[5 + 2 * i]))
+            )
+        if rule.rule.outcome_type is Type.STRING and sql.outcome:
+            cur.execute(
+                f"SELECT {sql.outcome}, COUNT(*) FROM {frm} WHERE {where} AND ({sql.eligible})"  # noqa: S608
+                f" GROUP BY {sql.outcome}"
+            )
+            out.tiers = {str(k): int(v) for k, v in cur.fetchall() if k is not None}
+    out.sample = eligible_rows(version, today, limit=sample_size) if out.eligible else []
+    return out

@@ -1,0 +1,16 @@
+from talentpark.policies.models.claims import Certification, Claim, ClaimEvent, Decision, ReviewRequest
+from talentpark.policies.models.ledger import LedgerEntry
+from talentpark.policies.models.policy import Policy, PolicyAttachment, PolicyVersion, PublishRun
+
+__all__ = [
+    "Certification",
+    "Claim",
+    "ClaimEvent",
+    "Decision",
+    "LedgerEntry",
+    "Policy",
+    "PolicyAttachment",
+    "PolicyVersion",
+    "PublishRun",
+    "ReviewRequest",
+]

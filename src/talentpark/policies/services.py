@@ -1,0 +1,712 @@
+"""Policy redemption (政策兑现 / 免申即享): the domain operations.
+
+Authoring (``save_version``), publishing (``publish`` → background ``run_publish``),
+the subject's side (``confirm_claim``, ``decline_claim``, ``request_review``), the
+department's side (``approve_claims``, ``reject_claims``), certification, and recurring
+cycles (``start_cycle`` → ``run_cycle``). Money moves only in ``policies.ledger``.
+
+Each operation validates its input whole (Chinese "字段：原因" messages), runs in one
+transaction and writes one audit row. Publishing commits per batch so its progress is
+visible; it is idempotent (one claim per policy, subject and cycle is a constraint).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from stdnum import luhn
+
+from talentpark.accounts.roles import Role
+from talentpark.core import audit
+from talentpark.core.context import ActionContext
+from talentpark.core.validation import FieldErrors, parse_date
+from talentpark.policies import engine, workflow
+from talentpark.policies.models import (
+    Certification,
+    Claim,
+    ClaimEvent,
+    Decision,
+    Policy,
+    PolicyVersion,
+    PublishRun,
+    ReviewRequest,
+)
+from talentpark.policies.rules import RuleError
+from talentpark.registry import services as registry_services
+from talentpark.registry.models import Talent
+
+log = logging.getLogger(__name__)
+S = Claim.Status
+BATCH = 500
+ARTICLE_RE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条(之[一二三四五六七八九十]+)?$")
+# Statuses of a claim that keep a recurring benefit going into the next cycle.
+ACTIVE_SERIES = (S.REVIEWING, S.APPROVED, S.PAID, S.GRANTED)
+
+
+# --------------------------------------------------------------------------- authoring
+
+
+@dataclass
+class VersionInput:
+    target: str
+    valid_from: Any
+    valid_to: Any = None
+    clauses: Sequence[dict[str, str]] = ()
+    outcome_kind: str = PolicyVersion.OutcomeKind.AMOUNT
+    outcome_expr: str = ""
+    outcome_article: str = ""
+    tier_valid_years: int = 3
+    benefit: str = ""
+    note: str = ""
+
+
+def validate_version(policy: Policy, data: VersionInput) -> tuple[FieldErrors, dict[str, Any]]:
+    """Check a rule version whole, compiling it; nothing is saved here."""
+    errors = FieldErrors()
+    clean: dict[str, Any] = {}
+    if data.target not in PolicyVersion.Target.values:
+        errors.add("target", "适用对象", "请选择人才或企业")
+    elif policy.target != Policy.Target.BOTH and data.target != policy.target:
+        errors.add("target", "适用对象", f"本政策适用于{policy.get_target_display()}")
+    clean["target"] = data.target
+    clean["valid_from"] = errors.check("valid_from", "适用起始日", parse_date, data.valid_from)
+    clean["valid_to"] = (
+        errors.check("valid_to", "适用截止日", parse_date, data.valid_to)
+        if data.valid_to not in (None, "")
+        else None
+    )
+    if clean["valid_from"] and clean["valid_to"] and clean["valid_to"] < clean["valid_from"]:
+        errors.add("valid_to", "适用截止日", "不能早于适用起始日")
+    clauses = []
+    if not data.clauses:
+        errors.add("clauses", "条件条款", "至少需要一条条件")
+    for i, c in enumerate(data.clauses):
+        article = (c.get("article") or "").strip()
+        text = (c.get("text") or "").strip()
+        expr = (c.get("expr") or "").strip()
+        if not ARTICLE_RE.match(article):
+            errors.add(f"clauses.{i}.article", f"条款 {i + 1} 依据条款", "应写作“第三条”这样的条文序号")
+        if not text:
+            errors.add(f"clauses.{i}.text", f"条款 {i + 1} 条件说明", "不能为空")
+        if not expr:
+            errors.add(f"clauses.{i}.expr", f"条款 {i + 1} 条件表达式", "不能为空")
+        clauses.append({"article": article, "text": text, "expr": expr})
+    clean["clauses"] = clauses
+    if data.outcome_kind not in PolicyVersion.OutcomeKind.values:
+        errors.add("outcome_kind", "结果类型", "无效")
+    clean["outcome_kind"] = data.outcome_kind
+    clean["outcome_expr"] = (data.outcome_expr or "").strip()
+    clean["outcome_article"] = (data.outcome_article or "").strip()
+    if data.outcome_kind != PolicyVersion.OutcomeKind.NONE:
+        if not clean["outcome_expr"]:
+            errors.add("outcome_expr", "金额/层次公式", "不能为空")
+        if clean["outcome_article"] and not ARTICLE_RE.match(clean["outcome_article"]):
+            errors.add("outcome_article", "金额依据条款", "应写作“第三条”这样的条文序号")
+    if policy.is_certification and data.outcome_kind != PolicyVersion.OutcomeKind.TIER:
+        errors.add("outcome_kind", "结果类型", "人才认定政策的结果必须是人才层次")
+    try:
+        years = int(data.tier_valid_years)
+        if not 1 <= years <= 10:
+            raise ValueError
+        clean["tier_valid_years"] = years
+    except (TypeError, ValueError):
+        errors.add("tier_valid_years", "认定有效期（年）", "应为1到10之间的整数")
+    clean["benefit"] = (data.benefit or "").strip()[:200]
+    clean["note"] = (data.note or "").strip()[:200]
+    if (
+        clean["target"] in PolicyVersion.Target.values
+        and clean["outcome_kind"] in PolicyVersion.OutcomeKind.values
+    ):
+        # Compile even when other fields are wrong, so every problem is reported at once;
+        # article/text placeholders keep the engine to the expressions.
+        probe_clauses = [
+            {"article": c["article"] or "第一条", "text": c["text"] or "-", "expr": c["expr"] or "true"}
+            for c in clauses
+        ] or [{"article": "第一条", "text": "-", "expr": "true"}]
+        probe = PolicyVersion(policy=policy, zone_id=policy.zone_id, **{**clean, "clauses": probe_clauses})
+        if clean["outcome_kind"] != PolicyVersion.OutcomeKind.NONE and not clean["outcome_expr"]:
+            probe.outcome_kind = PolicyVersion.OutcomeKind.NONE
+        try:
+            engine.compiled(probe)
+        except RuleError as exc:
+            for p in exc.errors:
+                key = "outcome_expr" if p.part == "outcome" else f"clauses.{p.clause_index}.expr"
+                errors.errors.setdefault(key, []).append(p.message)
+    return errors, clean
+
+
+def save_version(
+    ctx: ActionContext, policy: Policy, data: VersionInput, *, version: PolicyVersion | None = None
+) -> PolicyVersion:
+    """Create a new draft version or edit a draft; published versions are never edited."""
+    errors, clean = validate_version(policy, data)
+    if version is not None and version.status != PolicyVersion.Status.DRAFT:
+        errors.add("status", "状态", "已发布或已停用的版本不能修改，请新建版本")
+    errors.raise_if_any()
+    with transaction.atomic():
+        if version is None:
+            last = policy.versions.aggregate(n=Max("number"))["n"] or 0
+            version = PolicyVersion(
+                zone_id=policy.zone_id, policy=policy, number=last + 1, created_by=ctx.user
+            )
+            before = None
+        else:
+            version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+            before = audit.snapshot(version, VERSION_AUDIT_FIELDS)
+        for k, v in clean.items():
+            setattr(version, k, v)
+        version.save()
+        audit.record(
+            ctx,
+            "policy.version.save",
+            version,
+            before=before,
+            after=audit.snapshot(version, VERSION_AUDIT_FIELDS),
+        )
+    return version
+
+
+VERSION_AUDIT_FIELDS = (
+    "number",
+    "status",
+    "target",
+    "valid_from",
+    "valid_to",
+    "clauses",
+    "outcome_kind",
+    "outcome_expr",
+    "outcome_article",
+    "tier_valid_years",
+    "benefit",
+)
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def cycle_key(policy: Policy, day: dt.date) -> str:
+    if policy.recurrence == Policy.Recurrence.MONTHLY:
+        return f"{day:%Y-%m}"
+    if policy.recurrence == Policy.Recurrence.YEARLY:
+        return f"{day:%Y}"
+    return "once"
+
+
+def publish(ctx: ActionContext, version: PolicyVersion, as_of: dt.date | None = None) -> PublishRun:
+    """Publish a draft version and start finding everyone who qualifies (a background task)."""
+    as_of = as_of or timezone.localdate()
+    policy = version.policy
+    errors = FieldErrors()
+    if version.status != PolicyVersion.Status.DRAFT:
+        errors.add("status", "状态", f"只有草稿可以发布，当前为“{version.get_status_display()}”")
+    if not version.is_valid_on(as_of):
+        errors.add("valid_from", "适用期", f"{as_of} 不在本版本适用期内")
+    if policy.budget_total is None and version.outcome_kind == PolicyVersion.OutcomeKind.AMOUNT:
+        errors.add("budget_total", "预算总额", "资金类政策发布前须设定预算")
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != PolicyVersion.Status.DRAFT:
+            raise ValidationError({"status": ["状态：该版本已被他人发布"]})
+        PolicyVersion.objects.filter(policy=policy, status=PolicyVersion.Status.PUBLISHED).update(
+            status=PolicyVersion.Status.RETIRED
+        )
+        locked.status = PolicyVersion.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = ctx.user
+        locked.save(update_fields=["status", "published_at", "published_by"])
+        Policy.objects.filter(pk=policy.pk).update(
+            status=Policy.Status.PUBLISHED, published_on=policy.published_on or as_of
+        )
+        run = PublishRun.objects.create(
+            zone_id=policy.zone_id,
+            version=locked,
+            purpose=PublishRun.Purpose.PUBLISH,
+            cycle=cycle_key(policy, as_of),
+            as_of=as_of,
+            created_by=ctx.user,
+        )
+        audit.record(
+            ctx,
+            "policy.publish",
+            locked,
+            after={"run": run.pk, "as_of": as_of.isoformat(), "cycle": run.cycle},
+        )
+    _enqueue(run)
+    return run
+
+
+def start_cycle(ctx: ActionContext, policy: Policy, as_of: dt.date) -> PublishRun:
+    """Re-check a recurring benefit for the cycle containing ``as_of`` (a background task)."""
+    version = policy.current_version()
+    errors = FieldErrors()
+    if policy.recurrence == Policy.Recurrence.ONCE:
+        errors.add("recurrence", "兑现周期", "一次性政策没有周期复核")
+    if version is None:
+        errors.add("status", "状态", "政策尚未发布")
+    elif not version.is_valid_on(as_of):
+        errors.add("as_of", "计算日", f"{as_of} 不在当前版本适用期内")
+    errors.raise_if_any()
+    assert version is not None
+    with transaction.atomic():
+        run = PublishRun.objects.create(
+            zone_id=policy.zone_id,
+            version=version,
+            purpose=PublishRun.Purpose.CYCLE,
+            cycle=cycle_key(policy, as_of),
+            as_of=as_of,
+            created_by=ctx.user,
+        )
+        audit.record(ctx, "policy.cycle.start", policy, after={"run": run.pk, "cycle": run.cycle})
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: PublishRun) -> None:
+    from talentpark.policies.tasks import evaluate_policy
+
+    evaluate_policy.enqueue(run.pk)
+
+
+def execute_run(run_id: int) -> PublishRun:
+    """The task body: evaluate the version over the zone and write decisions and claims."""
+    run = PublishRun.objects.select_related("version__policy").get(pk=run_id)
+    if run.status == PublishRun.Status.DONE:
+        return run
+    PublishRun.objects.filter(pk=run.pk).update(status=PublishRun.Status.RUNNING)
+    try:
+        _execute(run)
+    except Exception as exc:
+        log.exception("policy run %s failed", run.pk)
+        PublishRun.objects.filter(pk=run.pk).update(
+            status=PublishRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _subject_field(version: PolicyVersion) -> str:
+    return "talent_id" if version.target == PolicyVersion.Target.TALENT else "enterprise_id"
+
+
+def _execute(run: PublishRun) -> None:
+    version, policy = run.version, run.version.policy
+    field = _subject_field(version)
+    rows = engine.eligible_rows(version, run.as_of)
+    if version.outcome_kind == PolicyVersion.OutcomeKind.TIER:
+        rows = [(sid, tier) for sid, tier in rows if tier]  # no tier reached: nothing to certify
+    taken = set(Claim.objects.filter(policy=policy, cycle=run.cycle).values_list(field, flat=True))
+    previous = _previous_series(policy, run.cycle, field) if run.purpose == PublishRun.Purpose.CYCLE else {}
+    todo = [(sid, out) for sid, out in rows if sid not in taken]
+    eligible_ids = {sid for sid, _ in rows}
+    lapsed = [sid for sid in previous if sid not in eligible_ids and sid not in taken]
+    PublishRun.objects.filter(pk=run.pk).update(total=len(todo) + len(lapsed))
+    system = ActionContext.system(reason=f"政策计算任务 {run.pk}", zone_id=run.zone_id)
+    done = eligible = paused = 0
+    amount = decimal.Decimal(0)
+    for batch in _chunks(todo, BATCH):
+        with transaction.atomic():
+            made = _write_batch(system, run, [sid for sid, _ in batch], previous, eligible_expected=True)
+        done += len(batch)
+        eligible += len(made)  # every claim of an eligible batch is a live one
+        amount += sum((c.amount for c in made), decimal.Decimal(0))
+        PublishRun.objects.filter(pk=run.pk).update(done=done, eligible=eligible, amount=amount)
+    for batch_ids in _chunks(lapsed, BATCH):
+        with transaction.atomic():
+            made = _write_batch(system, run, list(batch_ids), previous, eligible_expected=False)
+        done += len(batch_ids)
+        paused += len(made)
+        PublishRun.objects.filter(pk=run.pk).update(done=done, paused=paused)
+    with transaction.atomic():
+        PublishRun.objects.filter(pk=run.pk).update(status=PublishRun.Status.DONE, finished_at=timezone.now())
+        audit.record(
+            system,
+            "policy.run.done",
+            run,
+            after={"eligible": eligible, "paused": paused, "amount": str(amount), "cycle": run.cycle},
+        )
+
+
+def _previous_series(policy: Policy, cycle: str, field: str) -> dict[int, Claim]:
+    """Subjects whose benefit was running in the latest earlier cycle."""
+    earlier = Claim.objects.filter(policy=policy, cycle__lt=cycle).exclude(cycle="once")
+    last = earlier.aggregate(c=Max("cycle"))["c"]
+    if last is None:
+        return {}
+    return {getattr(c, field): c for c in earlier.filter(cycle=last, status__in=ACTIVE_SERIES)}
+
+
+def _write_batch(
+    ctx: ActionContext,
+    run: PublishRun,
+    ids: list[int],
+    previous: dict[int, Claim],
+    *,
+    eligible_expected: bool,
+) -> list[Claim]:
+    version, policy = run.version, run.version.policy
+    rule = engine.compiled(version)
+    records = engine.load_records(version.target, version.zone_id, rule.fields, run.as_of, ids)
+    subject = _subject_field(version)
+    decisions: list[Decision] = []
+    claims: list[Claim] = []
+    for sid in ids:
+        record = records.get(sid)
+        if record is None:
+            continue
+        d = rule.evaluate(record, run.as_of)
+        if d.eligible and version.outcome_kind == PolicyVersion.OutcomeKind.TIER and not d.outcome:
+            continue
+        if d.eligible != eligible_expected:
+            # The engines are proven to agree; a difference means the record changed mid-run.
+            log.warning("run %s: %s %s changed during the run", run.pk, subject, sid)
+            continue
+        is_tier = version.outcome_kind == PolicyVersion.OutcomeKind.TIER
+        decision = Decision(
+            zone_id=version.zone_id,
+            policy=policy,
+            version=version,
+            run=run,
+            cycle=run.cycle,
+            as_of=run.as_of,
+            eligible=d.eligible,
+            amount=engine.to_amount(d.outcome) if d.eligible and not is_tier else None,
+            tier=str(d.outcome or "") if is_tier and d.eligible else "",
+            inputs=engine.jsonable_record(record),
+            clauses=d.to_json(),
+            explanation=d.explanation or "（无说明）",
+            **{subject: sid},
+        )
+        decisions.append(decision)
+        prev = previous.get(sid)
+        if not d.eligible:
+            status, note = S.PAUSED, f"本期不再符合条件：{d.explanation}"
+        elif prev is not None:
+            status, note = S.APPROVED, f"周期复核仍符合条件，按上期审核结果续发（上期 {prev.cycle}）"
+            if version.outcome_kind != PolicyVersion.OutcomeKind.AMOUNT:
+                status = S.GRANTED
+        else:
+            status = S.APPLYING if policy.mode == Policy.Mode.APPLY else S.NOTIFIED
+            note = "系统比对符合条件，已推送"
+        claims.append(
+            Claim(
+                zone_id=version.zone_id,
+                policy=policy,
+                version=version,
+                decision=decision,
+                cycle=run.cycle,
+                status=status,
+                status_reason=note[:300],
+                amount=decision.amount or 0,
+                tier=decision.tier,
+                levels_required=policy.approval_levels,
+                levels_done=policy.approval_levels if prev is not None and d.eligible else 0,
+                payee_name=prev.payee_name if prev else "",
+                bank_name=prev.bank_name if prev else "",
+                bank_account=prev.bank_account if prev else None,
+                confirmed_at=prev.confirmed_at if prev else None,
+                **{subject: sid},
+            )
+        )
+    Decision.objects.bulk_create(decisions)
+    for c in claims:
+        c.decision_id = c.decision.pk
+    Claim.objects.bulk_create(claims)
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(
+            claim=c, actor=None, actor_name="系统", from_status="", to_status=c.status, note=c.status_reason
+        )
+        for c in claims
+    )
+    return claims
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --------------------------------------------------------------------------- the subject's side
+
+
+def owns(user: Any, claim: Claim) -> bool:
+    if user is None:
+        return False
+    if claim.talent_id:
+        return (
+            user.role == Role.TALENT and Talent.objects.filter(pk=claim.talent_id, person__user=user).exists()
+        )
+    account = getattr(user, "enterprise_account", None)
+    return user.role == Role.HR and account is not None and account.enterprise_id == claim.enterprise_id
+
+
+def acts_for(user: Any, claim: Claim) -> bool:
+    """帮办代办: the subject's own specialist (or the office) may confirm on her behalf, with a reason."""
+    if user is None or user.role not in (Role.SPECIALIST, Role.OFFICE) or user.zone_id != claim.zone_id:
+        return False
+    if user.role == Role.OFFICE:
+        return True
+    if claim.talent_id:
+        return Talent.objects.filter(pk=claim.talent_id, specialist=user).exists()
+    return claim.enterprise is not None and claim.enterprise.specialist_id == user.pk
+
+
+def clean_bank_account(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits:
+        raise ValidationError("请填写收款银行账号", code="required")
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        raise ValidationError("应为12至19位数字", code="format")
+    if len(digits) >= 16 and not luhn.is_valid(digits):
+        raise ValidationError("校验位不正确，请核对卡号", code="checksum")
+    return digits
+
+
+@dataclass
+class Confirmation:
+    use_profile_account: bool = True
+    payee_name: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    application: dict[str, str] | None = None
+
+
+def prefill(claim: Claim) -> dict[str, Any]:
+    """What the department needs, taken from the profile (一次申报): shown masked, never re-typed."""
+    if claim.talent_id:
+        talent = Talent.objects.select_related("person", "employer").get(pk=claim.talent_id)
+        person = talent.person
+        return {
+            "payee_name": person.name,
+            "bank_name": person.bank_name,
+            "bank_account": person.bank_account,  # Sensitive: masked when rendered
+            "profile": {
+                "姓名": person.name,
+                "工作单位": talent.employer.name if talent.employer else "—",
+                "最高学历": person.get_highest_degree_display() or "—",
+                "专业技术职称": talent.get_professional_title_display(),
+                "入区时间": talent.zone_entry_date.isoformat(),
+                "人才层次": talent.get_tier_display(),
+            },
+        }
+    ent = claim.enterprise
+    assert ent is not None
+    return {
+        "payee_name": ent.name,
+        "bank_name": "",
+        "bank_account": None,
+        "profile": {"企业名称": ent.name, "统一社会信用代码": ent.uscc, "联系人": ent.contact_name or "—"},
+    }
+
+
+def materials(policy: Policy) -> list[str]:
+    return [line.strip() for line in policy.materials.splitlines() if line.strip()]
+
+
+def confirm_claim(ctx: ActionContext, claim: Claim, data: Confirmation) -> Claim:
+    """意愿确认 (免申即享) or submitting the prefilled application (申报类): one step."""
+    errors = FieldErrors()
+    proxy = not owns(ctx.user, claim)
+    if proxy and not acts_for(ctx.user, claim):
+        raise ValidationError({"claim": ["事项：只能由本人（或本企业人事）确认"]})
+    if proxy and not ctx.reason.strip():
+        errors.add("reason", "代办说明", "服务专员代为确认时须说明本人意愿的来源（如电话确认）")
+    if claim.status not in (S.NOTIFIED, S.APPLYING):
+        errors.add("status", "状态", f"该事项当前为“{claim.get_status_display()}”，无需再次确认")
+    pre = prefill(claim)
+    payee = bank_name = ""
+    account: str | None = None
+    needs_money = claim.amount > 0
+    if needs_money:
+        if data.use_profile_account and pre["bank_account"] is not None:
+            payee, bank_name = pre["payee_name"], pre["bank_name"]
+            account = pre["bank_account"].plaintext_for_processing()
+        else:
+            payee = (data.payee_name or "").strip() or pre["payee_name"]
+            bank_name = (data.bank_name or "").strip()
+            if not bank_name:
+                errors.add("bank_name", "开户银行", "请填写开户银行")
+            account = errors.check("bank_account", "银行账号", clean_bank_account, data.bank_account)
+    application: dict[str, str] = {}
+    if claim.status == S.APPLYING:
+        given = data.application or {}
+        for i, item in enumerate(materials(claim.policy)):
+            value = (given.get(f"m{i}") or "").strip()
+            if not value:
+                errors.add(f"m{i}", item, "请填写材料说明（如文件名、编号或链接）")
+            application[item] = value[:500]
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status != claim.status:
+            raise ValidationError({"status": ["状态：该事项已被处理，请刷新页面"]})
+        note = f"服务专员代办确认：{ctx.reason.strip()}" if proxy else "本人已确认，提交审核"
+        workflow.transition(ctx, locked, S.REVIEWING, note=note)
+        locked.confirmed_at = timezone.now()
+        locked.payee_name, locked.bank_name = payee, bank_name
+        locked.bank_account = account  # type: ignore[assignment]
+        locked.application = application
+        locked.save()
+        audit.record(ctx, "policy.claim.confirm", locked, after={"status": locked.status})
+    return locked
+
+
+def decline_claim(ctx: ActionContext, claim: Claim, reason: str = "") -> Claim:
+    proxy = not owns(ctx.user, claim)
+    if proxy and not (acts_for(ctx.user, claim) and ctx.reason.strip()):
+        raise ValidationError(
+            {"claim": ["事项：只能由本人（或本企业人事）操作；服务专员代办须说明本人意愿的来源"]}
+        )
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        workflow.transition(ctx, locked, S.DECLINED, note=(reason or "本人放弃").strip())
+        locked.save()
+        audit.record(ctx, "policy.claim.decline", locked, after={"status": locked.status})
+    return locked
+
+
+def request_review(ctx: ActionContext, decision: Decision, reason: str) -> ReviewRequest:
+    """Ask a person to re-examine an automated decision (PIPL art. 24): a task for the office."""
+    if ctx.user is None:
+        raise ValidationError({"reason": ["复核理由：请先登录"]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["复核理由：请说明需要人工复核的原因"]})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": ["复核理由：不能超过1000字"]})
+    with transaction.atomic():
+        if ReviewRequest.objects.filter(decision=decision, status=ReviewRequest.Status.OPEN).exists():
+            raise ValidationError({"reason": ["复核理由：该判定已有待处理的复核申请"]})
+        review = ReviewRequest.objects.create(
+            zone_id=decision.zone_id, decision=decision, requested_by=ctx.user, reason=reason
+        )
+        audit.record(ctx, "policy.review.request", review, after={"decision": decision.pk})
+    return review
+
+
+def resolve_review(ctx: ActionContext, review: ReviewRequest, outcome: str, resolution: str) -> ReviewRequest:
+    errors = FieldErrors()
+    if outcome not in (ReviewRequest.Status.UPHELD, ReviewRequest.Status.CORRECTED):
+        errors.add("outcome", "处理结果", "请选择维持或更正")
+    if not (resolution or "").strip():
+        errors.add("resolution", "处理意见", "请填写处理意见，将告知申请人")
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = ReviewRequest.objects.select_for_update().get(pk=review.pk)
+        if locked.status != ReviewRequest.Status.OPEN:
+            raise ValidationError({"outcome": ["处理结果：该复核已处理"]})
+        locked.status, locked.resolution = outcome, resolution.strip()
+        locked.resolved_by, locked.resolved_at = ctx.user, timezone.now()
+        locked.save()
+        audit.record(ctx, "policy.review.resolve", locked, after={"status": outcome})
+    return locked
+
+
+# --------------------------------------------------------------------------- the department's side
+
+
+def _approvers(claim: Claim) -> set[int]:
+    return set(
+        ClaimEvent.objects.filter(claim=claim, level__isnull=False, actor__isnull=False).values_list(
+            "actor_id", flat=True
+        )
+    )
+
+
+def approve_claims(ctx: ActionContext, claims: Sequence[Claim], reason: str = "") -> list[Claim]:
+    """Approve one level of each claim; all or nothing. Levels need different people."""
+    if not claims:
+        raise ValidationError({"claims": ["审核事项：请至少选择一项"]})
+    done: list[Claim] = []
+    with transaction.atomic():
+        problems: list[str] = []
+        locked = list(Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).order_by("pk"))
+        for claim in locked:
+            name = f"{claim.subject_name}（{claim.policy.title}）"
+            if claim.status != S.REVIEWING:
+                problems.append(f"{name}：当前为“{claim.get_status_display()}”，不在审核中")
+            elif ctx.user is not None and ctx.user.pk in _approvers(claim):
+                problems.append(f"{name}：您已审核过本事项的上一级，各级审核须由不同人员完成")
+        if problems:
+            raise ValidationError({"claims": problems})
+        for claim in locked:
+            level = claim.levels_done + 1
+            claim.levels_done = level
+            if level < claim.levels_required:
+                to = S.REVIEWING
+            elif claim.policy.is_certification:
+                to = S.CERTIFIED
+            elif claim.amount > 0:
+                to = S.APPROVED
+            else:
+                to = S.GRANTED
+            note = f"第{level}级审核通过" + (f"：{reason}" if reason else "")
+            workflow.transition(ctx, claim, to, note=note, level=level)
+            claim.save()
+            if to == S.CERTIFIED:
+                _certify(ctx, claim)
+            audit.record(ctx, "policy.claim.approve", claim, after={"status": to, "level": level})
+            done.append(claim)
+    return done
+
+
+def reject_claims(ctx: ActionContext, claims: Sequence[Claim], reason: str) -> list[Claim]:
+    reason = (reason or "").strip()
+    errors = FieldErrors()
+    if not claims:
+        errors.add("claims", "审核事项", "请至少选择一项")
+    if not reason:
+        errors.add("reason", "退回理由", "不通过时必须说明理由，理由将告知申请人")
+    errors.raise_if_any()
+    done: list[Claim] = []
+    with transaction.atomic():
+        locked = list(Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).order_by("pk"))
+        bad = [
+            f"{c.subject_name}：当前为“{c.get_status_display()}”，不能退回"
+            for c in locked
+            if c.status not in (S.REVIEWING, S.APPROVED)
+        ]
+        if bad:
+            raise ValidationError({"claims": bad})
+        for claim in locked:
+            workflow.transition(
+                ctx, claim, S.REJECTED, note=f"审核未通过：{reason}", level=claim.levels_done + 1
+            )
+            claim.save()
+            audit.record(ctx, "policy.claim.reject", claim, after={"status": S.REJECTED, "reason": reason})
+            done.append(claim)
+    return done
+
+
+def _certify(ctx: ActionContext, claim: Claim) -> Certification:
+    """Final approval of a 人才认定 claim: store the tier with its validity on the talent."""
+    assert claim.talent_id is not None
+    version = claim.version
+    start = timezone.localdate()
+    try:
+        until = start.replace(year=start.year + version.tier_valid_years)
+    except ValueError:  # 29 February
+        until = start.replace(year=start.year + version.tier_valid_years, day=28)
+    cert = Certification.objects.create(
+        zone_id=claim.zone_id,
+        talent_id=claim.talent_id,
+        claim=claim,
+        tier=claim.tier,
+        valid_from=start,
+        valid_until=until,
+        certified_by=ctx.user,
+    )
+    talent = Talent.objects.get(pk=claim.talent_id)
+    registry_services.set_talent_tier(ctx, talent, claim.tier, until)
+    return cert
