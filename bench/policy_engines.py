@@ -78,10 +78,11 @@ class Bench:
 
     def load_query(self, kind_name: str, names: Sequence[str]) -> str:
         kind = self.kinds[kind_name]
-        columns = kind.columns(self.vendor, self.today, names)
+        columns = kind.columns(self.vendor, self.today, names, bulk=True)
         select = ", ".join([f"{kind.id_column} AS id", *(f"{columns[n]} AS {n}" for n in names)])
         where = kind.zone_filter.format(zone=self.zone.pk)
-        return f"SELECT {select} FROM {kind.from_clause(self.vendor, self.today, names)} WHERE {where}"  # noqa: S608
+        frm = kind.from_clause(self.vendor, self.today, names, bulk=True)
+        return f"SELECT {select} FROM {frm} WHERE {where}"  # noqa: S608
 
     def fetch(self, query: str) -> list[tuple[Any, ...]]:
         from django.db import connection
@@ -100,12 +101,10 @@ def _add(times: dict[str, float], step: str, seconds: float) -> None:
 
 def compiled_query(b: Bench, key: str, v: Any) -> str:
     """The eligibility query ``engine.eligible_rows`` would run, ids only (see the module docstring)."""
+    from talentpark.policies import engine
+
     kind, rule = b.kinds[v.target], b.compiled[key]
-    columns = kind.columns(b.vendor, b.today, rule.fields)
-    sql = rule.to_sql(b.vendor, columns, b.today)  # type: ignore[arg-type]
-    frm = kind.from_clause(b.vendor, b.today, b.clause_fields(key))
-    where = kind.zone_filter.format(zone=b.zone.pk)
-    return f"SELECT {kind.id_column} FROM {frm} WHERE {where} AND ({sql.eligible})"  # noqa: S608
+    return engine.eligible_query(kind, rule, b.zone.pk, b.today, outcome=False, vendor=b.vendor)
 
 
 def run_compiled_sql(b: Bench) -> Result:
@@ -115,6 +114,24 @@ def run_compiled_sql(b: Bench) -> Result:
         started = time.perf_counter()
         out[key] = [r[0] for r in b.fetch(compiled_query(b, key, v))]
         times[f"policy:{key}"] = time.perf_counter() - started
+    return out, times
+
+
+def run_compiled_batch(b: Bench) -> Result:
+    """All rules of a record kind in one query (``engine.batch_query``: one scan, a bit per rule)."""
+    from talentpark.policies import engine
+
+    out: dict[str, list[int]] = {}
+    times: dict[str, float] = {}
+    for kind_name, group in b.groups(each=False):
+        started = time.perf_counter()
+        rules = [b.compiled[key] for key, _ in group]
+        query = engine.batch_query(b.kinds[kind_name], rules, b.zone.pk, b.today, vendor=b.vendor)
+        rows = b.fetch(query)
+        for i, (key, _) in enumerate(group):
+            bit = 1 << i
+            out[key] = [rid for rid, mask in rows if mask & bit]
+        times[f"kind:{kind_name}"] = time.perf_counter() - started
     return out, times
 
 

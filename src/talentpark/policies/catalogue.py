@@ -5,6 +5,14 @@ that computes it from the registry tables for one record, per database vendor. T
 same SQL feeds all three engines: compiled SQL runs on it in place, the per-record
 Python engine and Polars read its rows. ``{T}`` in a template is the as-of date
 literal; derived tables (``joins``) are added only when a referenced field needs them.
+Facts from a person's child rows (family, education) are correlated subqueries, so a
+query computes them only for the rows its other conditions keep, through the
+``person_id`` index.
+
+A field may also offer a *rewrite* (``rules.sql``): SQL on the raw columns that is true
+exactly when a comparison of the field with literals is, used when filtering —
+``t.tier IN ('A', 'B')`` rather than a test on the CASE that hides expired tiers,
+``p.birth_date > DATE '1990-11-22'`` rather than ``age <= 35`` computed for every row.
 
 ``docs/policy-rules.md`` renders this catalogue for the office (``talentpark
 policy_catalogue``); keep labels and descriptions plain Chinese.
@@ -13,12 +21,16 @@ policy_catalogue``); keep labels and descriptions plain Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from talentpark.policies.rules import Rewrite
 from talentpark.policies.rules.schema import Catalogue, Field, Type
 
 Vendor = str  # "sqlite" | "postgresql"
+RewriteFactory = Callable[[Vendor, dt.date], Rewrite]
 
 
 @dataclass(frozen=True)
@@ -26,20 +38,151 @@ class Source:
     field: Field
     sql: str | dict[Vendor, str]
     joins: tuple[str, ...] = ()
+    rewrite: RewriteFactory | None = None
+    # For loading every record at once: the same value through a derived table (one GROUP BY
+    # over the child table beats a subquery per row when every row is read).
+    bulk: tuple[str | dict[Vendor, str], tuple[str, ...]] | None = None
 
-    def expr(self, vendor: Vendor) -> str:
-        return self.sql if isinstance(self.sql, str) else self.sql[vendor]
+    def expr(self, vendor: Vendor, bulk: bool = False) -> str:
+        sql = self.bulk[0] if bulk and self.bulk is not None else self.sql
+        return sql if isinstance(sql, str) else sql[vendor]
+
+    def joins_for(self, bulk: bool = False) -> tuple[str, ...]:
+        return self.bulk[1] if bulk and self.bulk is not None else self.joins
+
+
+# -- rewrites (see the module docstring) ---------------------------------------------------
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda value, values: value in values,
+}
+
+
+def _holds(op: str, value: Any, literal: Any) -> bool:
+    return bool(_COMPARE[op](value, literal))
+
+
+def _quote(code: str | int) -> str:
+    return str(code) if isinstance(code, int) else "'" + code.replace("'", "''") + "'"
+
+
+def _codes(column: str, mapping: Sequence[tuple[str, Any]], default: Any = None) -> RewriteFactory:
+    """A field that maps the codes of one column to values: ``column IN (codes that pass)``.
+    Not rewritten when the value of unlisted codes (``default``, None for null) would pass."""
+
+    def factory(vendor: Vendor, today: dt.date) -> Rewrite:
+        def rewrite(op: str, literal: object) -> str | None:
+            try:
+                if default is not None and _holds(op, default, literal):
+                    return None
+                codes = [code for code, value in mapping if _holds(op, value, literal)]
+            except TypeError:
+                return None
+            if not codes:
+                return "1 = 0"
+            return f"{column} IN ({', '.join(_quote(c) for c in codes)})"
+
+        return rewrite
+
+    return factory
+
+
+def _tier(vendor: Vendor, today: dt.date) -> Rewrite:
+    lit = today_literal(vendor, today)
+
+    def rewrite(op: str, literal: object) -> str | None:
+        try:
+            codes = [code for code in TIERS if _holds(op, code, literal)]
+        except TypeError:
+            return None
+        if not codes:
+            return "1 = 0"
+        return (
+            f"t.tier IN ({', '.join(_quote(c) for c in codes)})"
+            f" AND (t.tier_valid_until IS NULL OR t.tier_valid_until >= {lit})"
+        )
+
+    return rewrite
+
+
+def _anniversary(today: dt.date, years: int) -> dt.date | None:
+    """The latest date from which ``years`` whole years have passed on ``today`` (29 Feb → 28 Feb)."""
+    year = today.year - years
+    if not 1 <= year <= 9999:
+        return None
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+def _whole_years(on_or_before: Callable[[str], str], after: Callable[[str], str]) -> RewriteFactory:
+    """A count of whole years since a date: ``years >= n`` is ``date <= anniversary(n)``.
+
+    ``on_or_before(lit)`` / ``after(lit)`` give SQL true exactly when the date is on or before /
+    after a date literal (null date: neither)."""
+
+    def factory(vendor: Vendor, today: dt.date) -> Rewrite:
+        def cut(n: int) -> str | None:
+            day = _anniversary(today, n)
+            return None if day is None else today_literal(vendor, day)
+
+        def rewrite(op: str, literal: object) -> str | None:
+            if isinstance(literal, bool) or not isinstance(literal, int):
+                return None
+            n = literal
+            at_least_n, at_least_next = cut(n), cut(n + 1)
+            if at_least_n is None or at_least_next is None:
+                return None
+            if op == ">=":
+                return on_or_before(at_least_n)
+            if op == ">":
+                return on_or_before(at_least_next)
+            if op == "<":
+                return after(at_least_n)
+            if op == "<=":
+                return after(at_least_next)
+            if op == "==":
+                return f"{on_or_before(at_least_n)} AND {after(at_least_next)}"
+            return None
+
+        return rewrite
+
+    return factory
+
+
+def _column_years(column: str) -> RewriteFactory:
+    return _whole_years(lambda lit: f"{column} <= {lit}", lambda lit: f"{column} > {lit}")
+
+
+def _latest_years(rows: str, column: str) -> RewriteFactory:
+    """Whole years since the latest ``column`` of a person's child ``rows`` (``… WHERE`` prefix)."""
+    return _whole_years(
+        lambda lit: f"EXISTS ({rows} AND {column} IS NOT NULL) AND NOT EXISTS ({rows} AND {column} > {lit})",
+        lambda lit: f"EXISTS ({rows} AND {column} > {lit})",
+    )
 
 
 def _years(vendor_expr_start: str) -> dict[Vendor, str]:
-    """Completed years from a date column to the as-of date (age-style)."""
+    """Completed years from a date column to the as-of date (age-style; a later date counts back:
+    the day before is -1 on both vendors, where PostgreSQL's ``age()`` would say 0)."""
     c = vendor_expr_start
     return {
         "sqlite": (
             f"(CAST(substr({{T}},1,4) AS INTEGER) - CAST(substr({c},1,4) AS INTEGER)"
             f" - (substr({{T}},6,5) < substr({c},6,5)))"
         ),
-        "postgresql": f"CAST(date_part('year', age({{T}}, {c})) AS INTEGER)",
+        "postgresql": (
+            f"(CAST(date_part('year', {{T}}) AS INTEGER) - CAST(date_part('year', {c}) AS INTEGER)"
+            f" - CASE WHEN date_part('month', {c}) * 100 + date_part('day', {c})"
+            f" > date_part('month', {{T}}) * 100 + date_part('day', {{T}}) THEN 1 ELSE 0 END)"
+        ),
     }
 
 
@@ -67,6 +210,11 @@ def _labels(pairs: Iterable[tuple[object, str]]) -> tuple[str, ...]:
     return tuple(label for _, label in pairs)
 
 
+_DEGREE_LEVELS = [(k, i + 1) for i, (k, _) in enumerate(DEGREES)]
+_TITLE_LEVELS = [(k, i + 1) for i, (k, _) in enumerate(TITLES)]
+_SKILL_LEVELS = [("5", 1), ("4", 2), ("3", 3), ("2", 4), ("1", 5)]
+
+
 _CHAIN_ROLE_SQL = "CASE {c} WHEN 1 THEN '链主' WHEN 2 THEN '龙头' WHEN 3 THEN '配套' END"
 
 # Derived tables, one row per key, joined only when a field needs them.
@@ -77,6 +225,7 @@ TALENT_JOINS: dict[str, str | dict[Vendor, str]] = {
         " ELSE 3 END) AS r FROM registry_enterprisechainrole GROUP BY enterprise_id) cr"
         " ON cr.enterprise_id = t.employer_id"
     ),
+    # Bulk loading only (``Source.bulk``).
     "ed": (
         "LEFT JOIN (SELECT ed.person_id, MAX(ed.graduated_on) AS g,"
         " MAX(CASE WHEN u.is_985 OR u.is_211 OR u.is_double_first_class THEN 1 ELSE 0 END) AS top"
@@ -84,61 +233,88 @@ TALENT_JOINS: dict[str, str | dict[Vendor, str]] = {
         " GROUP BY ed.person_id) ed ON ed.person_id = t.person_id"
     ),
     "fam": {
-        "sqlite": (
-            "LEFT JOIN (SELECT person_id,"
+        vendor: (
+            "LEFT JOIN (SELECT person_id,"  # noqa: S608 — constants only
             " SUM(CASE WHEN relation = 'child' THEN 1 ELSE 0 END) AS kids,"
-            " SUM(CASE WHEN relation = 'child' AND birth_date > date({T}, '-18 years') THEN 1 ELSE 0 END)"
-            " AS minors,"
+            f" SUM(CASE WHEN relation = 'child' AND birth_date > {adult} THEN 1 ELSE 0 END) AS minors,"
             " MAX(CASE WHEN relation = 'child' THEN birth_date END) AS youngest,"
             " MAX(CASE WHEN relation = 'spouse' THEN 1 ELSE 0 END) AS spouse,"
             " MAX(CASE WHEN relation = 'spouse' AND employment = 'seeking' THEN 1 ELSE 0 END) AS seeking"
             " FROM registry_familymember GROUP BY person_id) fam ON fam.person_id = t.person_id"
-        ),
-        "postgresql": (
-            "LEFT JOIN (SELECT person_id,"
-            " SUM(CASE WHEN relation = 'child' THEN 1 ELSE 0 END) AS kids,"
-            " SUM(CASE WHEN relation = 'child' AND birth_date > {T} - INTERVAL '18 years' THEN 1 ELSE 0 END)"
-            " AS minors,"
-            " MAX(CASE WHEN relation = 'child' THEN birth_date END) AS youngest,"
-            " MAX(CASE WHEN relation = 'spouse' THEN 1 ELSE 0 END) AS spouse,"
-            " MAX(CASE WHEN relation = 'spouse' AND employment = 'seeking' THEN 1 ELSE 0 END) AS seeking"
-            " FROM registry_familymember GROUP BY person_id) fam ON fam.person_id = t.person_id"
-        ),
+        )
+        for vendor, adult in (
+            ("sqlite", "date({T}, '-18 years')"),
+            ("postgresql", "{T} - INTERVAL '18 years'"),
+        )
     },
+}
+
+# A person's child rows, as the start of a correlated subquery (``… AND condition``).
+_EDUCATION = "SELECT 1 FROM registry_education x WHERE x.person_id = t.person_id"
+_FAMILY = "SELECT 1 FROM registry_familymember f WHERE f.person_id = t.person_id"
+_CHILDREN = _FAMILY + " AND f.relation = 'child'"
+_LATEST_GRADUATION = "(SELECT MAX(x.graduated_on) FROM registry_education x WHERE x.person_id = t.person_id)"
+
+
+def _years_in(rows: str, column: str) -> dict[Vendor, str]:
+    """Whole years since the latest ``column`` of a person's child rows, computed inside the
+    subquery (so the aggregate runs once, not once per use in the year arithmetic)."""
+    return {
+        vendor: f"(SELECT {sql} FROM {rows})"  # noqa: S608 — constants only
+        for vendor, sql in _years(f"MAX({column})").items()
+    }
+
+
+_MINORS = {
+    "sqlite": "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id"
+    " AND f.relation = 'child' AND f.birth_date > date({T}, '-18 years'))",
+    "postgresql": "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id"
+    " AND f.relation = 'child' AND f.birth_date > {T} - INTERVAL '18 years')",
 }
 
 TALENT_SOURCES: tuple[Source, ...] = (
     Source(
         Field("degree", Type.STRING, "最高学历", "国民教育最高学历（含博士后）", _labels(DEGREES)),
         _case("p.highest_degree", DEGREES),
+        rewrite=_codes("p.highest_degree", DEGREES),
     ),
     Source(
         Field("degree_level", Type.INT, "学历等级", "专科=1，本科=2，硕士=3，博士=4，博士后=5"),
-        _case("p.highest_degree", [(k, i + 1) for i, (k, _) in enumerate(DEGREES)]),
+        _case("p.highest_degree", _DEGREE_LEVELS),
+        rewrite=_codes("p.highest_degree", _DEGREE_LEVELS),
     ),
     Source(
         Field("title", Type.STRING, "专业技术职称", "", ("无", *_labels(TITLES))),
         _case("t.professional_title", TITLES, "'无'"),
+        rewrite=_codes("t.professional_title", TITLES, "无"),
     ),
     Source(
         Field("title_level", Type.INT, "职称等级", "无=0，初级=1，中级=2，副高级=3，正高级=4"),
-        _case("t.professional_title", [(k, i + 1) for i, (k, _) in enumerate(TITLES)], "0"),
+        _case("t.professional_title", _TITLE_LEVELS, "0"),
+        rewrite=_codes("t.professional_title", _TITLE_LEVELS, 0),
     ),
     Source(
         Field("skill_level", Type.INT, "职业技能等级", "无=0，五级/初级工=1 … 一级/高级技师=5"),
-        _case("t.skill_level", [("5", 1), ("4", 2), ("3", 3), ("2", 4), ("1", 5)], "0"),
+        _case("t.skill_level", _SKILL_LEVELS, "0"),
+        rewrite=_codes("t.skill_level", _SKILL_LEVELS, 0),
     ),
     Source(
         Field("programme", Type.STRING, "入选人才计划", "最高级别的人才计划", ("无", *_labels(PROGRAMMES))),
         _case("t.programme_level", PROGRAMMES, "'无'"),
+        rewrite=_codes("t.programme_level", PROGRAMMES, "无"),
     ),
     Source(
         Field("tier", Type.STRING, "人才层次", "人才认定层次；未认定或已过有效期为空", TIERS),
         "CASE WHEN t.tier <> '' AND (t.tier_valid_until IS NULL OR t.tier_valid_until >= {T})"
         " THEN t.tier END",
+        rewrite=_tier,
     ),
     Source(Field("tier_valid_until", Type.DATE, "认定有效期至"), "t.tier_valid_until"),
-    Source(Field("age", Type.INT, "年龄", "按计算日的周岁", unit="岁"), _years("p.birth_date")),
+    Source(
+        Field("age", Type.INT, "年龄", "按计算日的周岁", unit="岁"),
+        _years("p.birth_date"),
+        rewrite=_column_years("p.birth_date"),
+    ),
     Source(
         Field("sex", Type.STRING, "性别", "", ("男", "女")),
         "CASE p.sex WHEN 'M' THEN '男' WHEN 'F' THEN '女' END",
@@ -147,23 +323,27 @@ TALENT_SOURCES: tuple[Source, ...] = (
     Source(
         Field("years_in_zone", Type.INT, "入区年限", "自入区之日起满的整年数", unit="年"),
         _years("t.zone_entry_date"),
+        rewrite=_column_years("t.zone_entry_date"),
     ),
     Source(Field("is_returnee", Type.BOOL, "留学归国人员"), "p.is_returnee"),
     Source(Field("hukou_in_zone", Type.BOOL, "户籍已迁入园区"), "p.hukou_in_zone"),
-    Source(Field("graduated_on", Type.DATE, "最近毕业时间"), "ed.g", ("ed",)),
+    Source(Field("graduated_on", Type.DATE, "最近毕业时间"), _LATEST_GRADUATION, bulk=("ed.g", ("ed",))),
     Source(
         Field("years_since_graduation", Type.INT, "毕业年限", "自最近一次毕业满的整年数", unit="年"),
-        _years("ed.g"),
-        ("ed",),
+        _years_in("registry_education x WHERE x.person_id = t.person_id", "x.graduated_on"),
+        rewrite=_latest_years(_EDUCATION, "x.graduated_on"),
+        bulk=(_years("ed.g"), ("ed",)),
     ),
     Source(
         Field("top_university", Type.BOOL, "毕业于985/211/双一流院校"),
-        "(COALESCE(ed.top, 0) = 1)",
-        ("ed",),
+        "EXISTS (SELECT 1 FROM registry_education x JOIN registry_university u ON u.id = x.university_id"
+        " WHERE x.person_id = t.person_id AND (u.is_985 OR u.is_211 OR u.is_double_first_class))",
+        bulk=("(COALESCE(ed.top, 0) = 1)", ("ed",)),
     ),
     Source(
         Field("housing", Type.STRING, "住房情况", "", _labels(HOUSING)),
         _case("t.housing", HOUSING),
+        rewrite=_codes("t.housing", HOUSING),
     ),
     Source(Field("has_employer", Type.BOOL, "已在区内企业就业"), "(t.employer_id IS NOT NULL)"),
     Source(Field("employer_key", Type.BOOL, "工作单位为重点企业"), "e.is_key", ("e",)),
@@ -187,24 +367,31 @@ TALENT_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         Field("children_count", Type.INT, "子女数", unit="人"),
-        "COALESCE(fam.kids, 0)",
-        ("fam",),
+        "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id AND f.relation = 'child')",
+        bulk=("COALESCE(fam.kids, 0)", ("fam",)),
     ),
     Source(
         Field("children_under_18", Type.INT, "未成年子女数", "计算日未满18周岁", unit="人"),
-        "COALESCE(fam.minors, 0)",
-        ("fam",),
+        _MINORS,
+        bulk=("COALESCE(fam.minors, 0)", ("fam",)),
     ),
     Source(
         Field("youngest_child_age", Type.INT, "最小子女年龄", "无子女为空", unit="岁"),
-        _years("fam.youngest"),
-        ("fam",),
+        _years_in(
+            "registry_familymember f WHERE f.person_id = t.person_id AND f.relation = 'child'", "f.birth_date"
+        ),
+        rewrite=_latest_years(_CHILDREN, "f.birth_date"),
+        bulk=(_years("fam.youngest"), ("fam",)),
     ),
-    Source(Field("has_spouse", Type.BOOL, "已登记配偶"), "(COALESCE(fam.spouse, 0) = 1)", ("fam",)),
+    Source(
+        Field("has_spouse", Type.BOOL, "已登记配偶"),
+        f"EXISTS ({_FAMILY} AND f.relation = 'spouse')",
+        bulk=("(COALESCE(fam.spouse, 0) = 1)", ("fam",)),
+    ),
     Source(
         Field("spouse_seeking_job", Type.BOOL, "配偶待就业"),
-        "(COALESCE(fam.seeking, 0) = 1)",
-        ("fam",),
+        f"EXISTS ({_FAMILY} AND f.relation = 'spouse' AND f.employment = 'seeking')",
+        bulk=("(COALESCE(fam.seeking, 0) = 1)", ("fam",)),
     ),
 )
 
@@ -317,19 +504,25 @@ class RecordKind:
     def source(self, name: str) -> Source:
         return next(s for s in self.sources if s.field.name == name)
 
-    def columns(self, vendor: Vendor, today: dt.date, names: Iterable[str] | None = None) -> dict[str, str]:
+    def columns(
+        self, vendor: Vendor, today: dt.date, names: Iterable[str] | None = None, *, bulk: bool = False
+    ) -> dict[str, str]:
+        """SQL per field; ``bulk`` for a query that reads every record (derived tables)."""
         wanted = set(names) if names is not None else None
         lit = today_literal(vendor, today)
         return {
-            s.field.name: s.expr(vendor).replace("{T}", lit)
+            s.field.name: s.expr(vendor, bulk).replace("{T}", lit)
             for s in self.sources
             if wanted is None or s.field.name in wanted
         }
 
-    def from_clause(self, vendor: Vendor, today: dt.date, names: Iterable[str]) -> str:
+    def rewrites(self, vendor: Vendor, today: dt.date) -> dict[str, Rewrite]:
+        return {s.field.name: s.rewrite(vendor, today) for s in self.sources if s.rewrite is not None}
+
+    def from_clause(self, vendor: Vendor, today: dt.date, names: Iterable[str], *, bulk: bool = False) -> str:
         needed: list[str] = []
         for name in names:
-            for j in self.source(name).joins:
+            for j in self.source(name).joins_for(bulk):
                 if j not in needed:
                     needed.append(j)
         lit = today_literal(vendor, today)
@@ -348,7 +541,9 @@ def today_literal(vendor: Vendor, today: dt.date) -> str:
 TALENT = RecordKind(
     kind="talent",
     label="人才",
-    base="registry_talent t JOIN registry_person p ON p.id = t.person_id",
+    # A LEFT JOIN (person_id is NOT NULL, so the rows are the same) lets both planners drop the
+    # person row when a rule reads none of its columns.
+    base="registry_talent t LEFT JOIN registry_person p ON p.id = t.person_id",
     id_column="t.id",
     zone_filter="t.zone_id = {zone} AND t.status = 'active'",
     sources=TALENT_SOURCES,

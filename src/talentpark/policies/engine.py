@@ -21,7 +21,7 @@ from django.db import connection
 
 from talentpark.policies.catalogue import KINDS, RecordKind
 from talentpark.policies.models import PolicyVersion
-from talentpark.policies.rules import Clause, CompiledRule, Rule, Type, compile_rule
+from talentpark.policies.rules import Clause, CompiledRule, Rule, SqlRule, Type, compile_rule
 
 CENT = decimal.Decimal("0.01")
 
@@ -61,14 +61,87 @@ def _vendor() -> str:
 
 
 def _sql_parts(
-    kind: RecordKind, rule: CompiledRule, zone_id: int, today: dt.date, extra: Iterable[str] = ()
-) -> tuple[str, str, Any]:
-    vendor = _vendor()
-    names = sorted(set(rule.fields) | set(extra))
-    columns = kind.columns(vendor, today, names)
-    sql = rule.to_sql(vendor, columns, today)  # type: ignore[arg-type]
+    kind: RecordKind, rule: CompiledRule, zone_id: int, today: dt.date, vendor: str | None = None
+) -> tuple[str, str, SqlRule]:
+    """FROM (joins for every field of the rule), zone filter, and the rule's SQL forms."""
+    vendor = vendor or _vendor()
+    columns = kind.columns(vendor, today, rule.fields)
+    sql = rule.to_sql(vendor, columns, today, rewrites=kind.rewrites(vendor, today))  # type: ignore[arg-type]
     where = kind.zone_filter.format(zone=int(zone_id))
-    return kind.from_clause(vendor, today, names), where, sql
+    return kind.from_clause(vendor, today, rule.fields), where, sql
+
+
+def eligible_query(
+    kind: RecordKind,
+    rule: CompiledRule,
+    zone_id: int,
+    today: dt.date,
+    *,
+    outcome: bool = True,
+    vendor: str | None = None,
+) -> str:
+    """``SELECT id[, outcome]`` of the zone's records the rule admits, filtering with the rule's
+    rewritten form and joining only what that form and the outcome read."""
+    _, zone, sql = _sql_parts(kind, rule, zone_id, today, vendor)
+    names = set(sql.where_fields) | (set(rule.outcome_fields) if outcome else set())
+    frm = kind.from_clause(vendor or _vendor(), today, sorted(names))
+    select = kind.id_column + (f", {sql.outcome or 'NULL'}" if outcome else "")
+    return f"SELECT {select} FROM {frm} WHERE {zone} AND ({sql.where})"  # noqa: S608
+
+
+MASK_BITS = 62  # rules per batch query: one bit each in a signed 64-bit integer
+
+
+def batch_query(
+    kind: RecordKind,
+    rules: Sequence[CompiledRule],
+    zone_id: int,
+    today: dt.date,
+    *,
+    vendor: str | None = None,
+) -> str:
+    """One query for several rules over the zone (one scan instead of one per rule): ``SELECT id,
+    mask`` where bit ``i`` of the mask says rule ``i`` admits the record; records no rule admits are
+    left out. The mask is computed once per record: the ``OFFSET 0`` keeps both planners from
+    merging the subquery into the outer query, which would copy the expression into the filter
+    and evaluate it twice (measured: 2× the time; a materialised CTE costs a temporary table)."""
+    if not 0 < len(rules) <= MASK_BITS:
+        raise ValueError(f"between 1 and {MASK_BITS} rules per batch query")
+    vendor = vendor or _vendor()
+    names: set[str] = set()
+    bits = []
+    for i, rule in enumerate(rules):
+        _, _, sql = _sql_parts(kind, rule, zone_id, today, vendor)
+        names |= sql.where_fields
+        bits.append(f"CASE WHEN {sql.where} THEN {1 << i} ELSE 0 END")
+    zone = kind.zone_filter.format(zone=int(zone_id))
+    frm = kind.from_clause(vendor, today, sorted(names))
+    fence = "LIMIT -1 OFFSET 0" if vendor == "sqlite" else "OFFSET 0"
+    return (
+        f"SELECT rid, mask FROM (SELECT {kind.id_column} AS rid, {' + '.join(bits)} AS mask"  # noqa: S608
+        f" FROM {frm} WHERE {zone} {fence}) s WHERE mask <> 0"
+    )
+
+
+def eligible_sets(versions: Sequence[PolicyVersion], today: dt.date) -> dict[int, list[int]]:
+    """Record ids (in no set order) each version's rule admits, by version pk; one query per record kind and zone
+    for up to ``MASK_BITS`` versions: what a nightly re-check of every published policy runs."""
+    out: dict[int, list[int]] = {v.pk: [] for v in versions}
+    groups: dict[tuple[str, int], list[PolicyVersion]] = {}
+    for v in versions:
+        groups.setdefault((v.target, v.zone_id), []).append(v)
+    for (target, zone_id), group in groups.items():
+        kind = KINDS[target]
+        for start in range(0, len(group), MASK_BITS):
+            chunk = group[start : start + MASK_BITS]
+            query = batch_query(kind, [compiled(v) for v in chunk], zone_id, today)
+            with connection.cursor() as cur:
+                cur.execute(query)
+                rows = cur.fetchall()
+            for i, v in enumerate(chunk):
+                bit = 1 << i
+                out[v.pk] = [rid for rid, mask in rows if mask & bit]
+    return out
 
 
 def eligible_rows(
@@ -76,10 +149,7 @@ def eligible_rows(
 ) -> list[tuple[int, Any]]:
     """``(record id, outcome)`` of every record of the zone the version's rule admits."""
     kind = KINDS[version.target]
-    rule = compiled(version)
-    frm, where, sql = _sql_parts(kind, rule, version.zone_id, today)
-    outcome = sql.outcome or "NULL"
-    query = f"SELECT {kind.id_column}, {outcome} FROM {frm} WHERE {where} AND ({sql.eligible})"  # noqa: S608
+    query = eligible_query(kind, compiled(version), version.zone_id, today)
     if ids is not None:
         query += f" AND {kind.id_column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
     query += f" ORDER BY {kind.id_column}"
@@ -208,7 +278,7 @@ def preview(version: PolicyVersion, today: dt.date, sample_size: int = 10) -> Pr
             )
         if rule.rule.outcome_type is Type.STRING and sql.outcome:
             cur.execute(
-                f"SELECT {sql.outcome}, COUNT(*) FROM {frm} WHERE {where} AND ({sql.eligible})"  # noqa: S608
+                f"SELECT {sql.outcome}, COUNT(*) FROM {frm} WHERE {where} AND ({sql.where})"  # noqa: S608
                 f" GROUP BY {sql.outcome}"
             )
             out.tiers = {str(k): int(v) for k, v in cur.fetchall() if k is not None}

@@ -99,7 +99,7 @@ from .decision import ClauseResult, Decision
 from .errors import RuleError, RuleProblem
 from .frames import PolarsRule, frame_schema
 from .schema import TODAY, Catalogue, Field, Type
-from .sql import SqlRule
+from .sql import Rewrite, SqlRule
 
 __all__ = [
     "TODAY",
@@ -111,6 +111,7 @@ __all__ = [
     "Decision",
     "Field",
     "PolarsRule",
+    "Rewrite",
     "Rule",
     "RuleError",
     "RuleProblem",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from .frames import PolarsRule
-    from .sql import SqlRule
+    from .sql import Rewrite, SqlRule
 
 
 @dataclass(frozen=True)
@@ -297,11 +297,13 @@ class CompiledRule:
         today: datetime.date,
         *,
         percent_escape: bool = False,
+        rewrites: Mapping[str, Rewrite] | None = None,
     ) -> SqlRule:
-        """SQL boolean expressions for the clauses and their conjunction, and the outcome expression."""
+        """SQL boolean expressions for the clauses and their conjunction, the outcome expression, and
+        the filtering form of the conjunction with the field ``rewrites`` applied (see ``sql``)."""
         from .sql import compile_sql
 
-        return compile_sql(self, dialect, columns, today, percent_escape=percent_escape)
+        return compile_sql(self, dialect, columns, today, percent_escape=percent_escape, rewrites=rewrites)
 
     def frame_schema(self) -> dict[str, pl.DataType]:
         """The Polars schema of the columns this rule reads (catalogue order)."""

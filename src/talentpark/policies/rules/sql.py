@@ -16,14 +16,23 @@ Choices made so that SQL agrees with Python and Polars bit for bit:
   ``starts_with(x, 'p')``.
 * Operands are parenthesised by precedence only where needed; comparisons inside comparisons always are
   (the two vendors rank ``=``, ``<``, ``IN`` and ``IS`` differently).
+
+Filtering (``SqlRule.where``): a ``WHERE`` keeps a row only when its condition is true, so there
+null and false are alike. For that use the compiler writes a second form of the eligibility test in
+which a comparison of a field with literals (``tier in ["A", "B"]``, ``age <= 35``) may be replaced
+by SQL the field catalogue supplies (a *rewrite*) that is true exactly when the comparison is:
+``t.tier IN ('A', 'B') AND …``, ``p.birth_date > DATE '1990-11-22'``. Such forms reach the raw
+columns (their indexes and statistics) instead of the CASE or date arithmetic that computes the
+field. Rewrites apply only under ``&&`` and ``||`` from the top, where a false-for-null answer
+cannot change which rows pass.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .nodes import (
@@ -72,13 +81,26 @@ _SQL_OPS = {
 }
 
 
+# A field's rewrite: given an operator (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` or ``in``, the field
+# on the left) and the literal (a tuple for ``in``), SQL that is true exactly when the comparison is
+# true (false or null otherwise), or None to keep the plain comparison.
+Rewrite = Callable[[str, object], "str | None"]
+
+_FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
 @dataclass
 class SqlRule:
-    """SQL boolean expressions (NULL = undecided) and the outcome expression (computed for every row)."""
+    """SQL boolean expressions (NULL = undecided) and the outcome expression (computed for every row).
+
+    ``where`` is true exactly when ``eligible`` is (rewrites applied, see the module docstring); it
+    reads the columns of ``where_fields`` only, which may be fewer than the rule's fields."""
 
     eligible: str
     clauses: list[str]
     outcome: str | None
+    where: str = ""
+    where_fields: frozenset[str] = field(default_factory=frozenset)
 
 
 def compile_sql(
@@ -88,6 +110,7 @@ def compile_sql(
     today: datetime.date,
     *,
     percent_escape: bool = False,
+    rewrites: Mapping[str, Rewrite] | None = None,
 ) -> SqlRule:
     if dialect not in ("sqlite", "postgresql"):
         raise ValueError(f"unsupported SQL dialect: {dialect!r}")
@@ -97,12 +120,23 @@ def compile_sql(
     emitter = SqlEmitter(dialect, columns, today, percent_escape=percent_escape)
     parts = [emitter.emit(c.node) for c in rule.clause_exprs]
     clauses = [text for text, _ in parts]
-    if len(parts) == 1:
-        eligible = clauses[0]
-    else:
-        eligible = " AND ".join(emitter.wrap(p, AND) for p in parts)
+    eligible = _conjunction(parts)
     outcome = emitter.emit(rule.outcome_expr.node)[0] if rule.outcome_expr is not None else None
-    return SqlRule(eligible=eligible, clauses=clauses, outcome=outcome)
+    filtering = SqlEmitter(dialect, columns, today, percent_escape=percent_escape, rewrites=rewrites)
+    where = _conjunction([filtering.truth(c.node) for c in rule.clause_exprs])
+    return SqlRule(
+        eligible=eligible,
+        clauses=clauses,
+        outcome=outcome,
+        where=where,
+        where_fields=frozenset(filtering.used),
+    )
+
+
+def _conjunction(parts: list[Fragment]) -> str:
+    if len(parts) == 1:
+        return parts[0][0]
+    return " AND ".join(SqlEmitter.wrap(p, AND) for p in parts)
 
 
 Fragment = tuple[str, int]
@@ -116,11 +150,14 @@ class SqlEmitter:
         today: datetime.date,
         *,
         percent_escape: bool = False,
+        rewrites: Mapping[str, Rewrite] | None = None,
     ) -> None:
         self.pg = dialect == "postgresql"
         self.columns = columns
         self.today = today
         self.percent_escape = percent_escape
+        self.rewrites = rewrites or {}
+        self.used: set[str] = set()  # fields whose column the emitted SQL reads
 
     @staticmethod
     def wrap(fragment: Fragment, minimum: int) -> str:
@@ -165,6 +202,7 @@ class SqlEmitter:
         if isinstance(node, Lit):
             return self.literal(node.value)
         if isinstance(node, FieldRef):
+            self.used.add(node.name)
             col = self.columns[node.name]
             return (col, ATOM) if _SIMPLE_COLUMN.fullmatch(col) else (f"({col})", ATOM)
         if isinstance(node, Today):
@@ -196,6 +234,41 @@ class SqlEmitter:
         if isinstance(node, Extreme):
             return self.extreme(node)
         raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+    def truth(self, node: Node) -> Fragment:
+        """SQL true exactly when the node is true (for a WHERE): rewrites under ``&&``/``||``."""
+        if isinstance(node, Binary) and node.op in ("&&", "||"):
+            prec = AND if node.op == "&&" else OR
+            word = " AND " if node.op == "&&" else " OR "
+            return word.join(
+                (self.wrap(self.truth(node.left), prec), self.wrap(self.truth(node.right), prec))
+            ), prec
+        rewritten = self.rewritten(node)
+        if rewritten is not None:
+            return f"({rewritten})", ATOM
+        return self.emit(node)
+
+    def rewritten(self, node: Node) -> str | None:
+        if not self.rewrites:
+            return None
+        value: object
+        if isinstance(node, InList) and isinstance(node.operand, FieldRef):
+            if any(v is None for v in node.values):
+                return None
+            name, op, value = node.operand.name, "in", tuple(node.values)
+        elif isinstance(node, Binary) and node.op in _FLIPPED:
+            if isinstance(node.left, FieldRef) and isinstance(node.right, Lit):
+                name, op, value = node.left.name, node.op, node.right.value
+            elif isinstance(node.right, FieldRef) and isinstance(node.left, Lit):
+                name, op, value = node.right.name, _FLIPPED[node.op], node.left.value
+            else:
+                return None
+            if value is None:
+                return None
+        else:
+            return None
+        rewrite = self.rewrites.get(name)
+        return rewrite(op, value) if rewrite is not None else None
 
     def binary(self, node: Binary) -> Fragment:
         if node.op in ("&&", "||"):
