@@ -50,6 +50,7 @@ class VersionSpec:
     outcome_article: str = ""
     benefit: str = ""
     tier_valid_years: int = 3
+    tier_validity: tuple[tuple[str, int], ...] = ()  # tiers whose certification lasts otherwise
     note: str = ""
 
     def clauses_json(self) -> list[dict[str, str]]:
@@ -122,6 +123,7 @@ CERTIFICATION = PolicyRuleSpec(
             outcome_expr=CERTIFICATION_TIER,
             outcome_article="第三条",
             tier_valid_years=3,
+            tier_validity=(("A", 5), ("B", 5)),  # the text: A/B last five years, C–E three
             benefit="认定为相应类别人才，凭人才码享受安家、住房、子女入学、医疗等服务待遇",
         ),
     ),

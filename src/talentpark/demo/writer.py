@@ -274,6 +274,7 @@ class DemoWriter:
                         outcome_expr=v.outcome_expr,
                         outcome_article=v.outcome_article,
                         tier_valid_years=v.tier_valid_years,
+                        tier_validity=dict(v.tier_validity),
                         benefit=v.benefit,
                         note=v.note,
                         created_by_id=author,

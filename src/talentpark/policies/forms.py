@@ -28,6 +28,7 @@ VERSION_FIELDS = (
     "outcome_expr",
     "outcome_article",
     "tier_valid_years",
+    "tier_validity",
     "benefit",
     "note",
 )
@@ -51,6 +52,7 @@ class EditorState:
             outcome_expr=v["outcome_expr"],
             outcome_article=v["outcome_article"],
             tier_valid_years=v["tier_valid_years"],  # type: ignore[arg-type]  # the service parses it
+            tier_validity=v.get("tier_validity", ""),
             benefit=v["benefit"],
             note=v["note"],
         )
@@ -84,11 +86,13 @@ def editor_from_version(policy: Policy, version: PolicyVersion | None) -> Editor
             "outcome_expr": "",
             "outcome_article": "",
             "tier_valid_years": "3",
+            "tier_validity": "",
             "benefit": "",
             "note": "",
         }
         return EditorState(values, [blank_clause()])
-    values = {name: _text(getattr(version, name)) for name in VERSION_FIELDS}
+    values = {name: _text(getattr(version, name)) for name in VERSION_FIELDS if name != "tier_validity"}
+    values["tier_validity"] = version.tier_validity_text
     clauses = [
         {"article": _text(c.get("article")), "text": _text(c.get("text")), "expr": _text(c.get("expr"))}
         for c in version.clauses

@@ -66,6 +66,7 @@ class VersionInput:
     outcome_expr: str = ""
     outcome_article: str = ""
     tier_valid_years: int = 3
+    tier_validity: str = ""  # "A=5, B=5": tiers that last longer or shorter than tier_valid_years
     benefit: str = ""
     note: str = ""
 
@@ -121,6 +122,9 @@ def validate_version(policy: Policy, data: VersionInput) -> tuple[FieldErrors, d
         clean["tier_valid_years"] = years
     except (TypeError, ValueError):
         errors.add("tier_valid_years", "认定有效期（年）", "应为1到10之间的整数")
+    clean["tier_validity"] = errors.check(
+        "tier_validity", "分层次有效期", parse_tier_validity, data.tier_validity
+    )
     clean["benefit"] = (data.benefit or "").strip()[:200]
     clean["note"] = (data.note or "").strip()[:200]
     if (
@@ -143,6 +147,29 @@ def validate_version(policy: Policy, data: VersionInput) -> tuple[FieldErrors, d
                 key = "outcome_expr" if p.part == "outcome" else f"clauses.{p.clause_index}.expr"
                 errors.errors.setdefault(key, []).append(p.message)
     return errors, clean
+
+
+TIER_VALIDITY_ITEM = re.compile(r"^([A-Za-z])\s*[=:：]\s*(\d{1,2})$")
+
+
+def parse_tier_validity(text: str | None) -> dict[str, int]:
+    """``"A=5, B=5"`` (also ``A:5；B：5``) as ``{"A": 5, "B": 5}``; blank is no exceptions."""
+    out: dict[str, int] = {}
+    for item in re.split(r"[,，;；、\s]+", (text or "").strip()):
+        if not item:
+            continue
+        m = TIER_VALIDITY_ITEM.match(item)
+        if m is None:
+            raise ValidationError(f"“{item}”格式不对，应写作“A=5, B=5”（层次=年数）", code="format")
+        tier, years = m.group(1).upper(), int(m.group(2))
+        if tier not in "ABCDE":
+            raise ValidationError(f"“{item}”：层次只能是A至E", code="tier")
+        if not 1 <= years <= 10:
+            raise ValidationError(f"“{item}”：有效期应为1到10年", code="range")
+        if tier in out:
+            raise ValidationError(f"{tier}类写了两次", code="duplicate")
+        out[tier] = years
+    return out
 
 
 def save_version(
@@ -187,6 +214,7 @@ VERSION_AUDIT_FIELDS = (
     "outcome_expr",
     "outcome_article",
     "tier_valid_years",
+    "tier_validity",
     "benefit",
 )
 
@@ -272,6 +300,54 @@ def start_cycle(ctx: ActionContext, policy: Policy, as_of: dt.date) -> PublishRu
     return run
 
 
+def sweep(ctx: ActionContext, zone_id: int, as_of: dt.date | None = None) -> list[PublishRun]:
+    """补充比对 (daily): who qualifies now for a live policy but has nothing in its current cycle —
+    talents registered, certified or moved since it was published. One query per record kind for
+    every live policy (``engine.eligible_sets``), then the usual decisions and notices for the new
+    ones only. A policy is live when its published version applies on ``as_of`` and the run of the
+    current cycle has finished (a new cycle is ``start_cycle``'s, not the sweep's)."""
+    as_of = as_of or timezone.localdate()
+    live: list[tuple[PolicyVersion, str]] = []
+    published = PolicyVersion.objects.filter(zone_id=zone_id, status=PolicyVersion.Status.PUBLISHED)
+    for version in published.select_related("policy").order_by("pk"):
+        cycle = cycle_key(version.policy, as_of)
+        finished = PublishRun.objects.filter(
+            version__policy=version.policy, cycle=cycle, status=PublishRun.Status.DONE
+        ).exists()
+        if version.is_valid_on(as_of) and finished:
+            live.append((version, cycle))
+    admitted = engine.eligible_sets([v for v, _ in live], as_of)
+    runs: list[PublishRun] = []
+    for version, cycle in live:
+        field = _subject_field(version)
+        taken = set(Claim.objects.filter(policy=version.policy, cycle=cycle).values_list(field, flat=True))
+        new = sorted(set(admitted[version.pk]) - taken)
+        if not new:
+            continue
+        with transaction.atomic():
+            run = PublishRun.objects.create(
+                zone_id=zone_id,
+                version=version,
+                purpose=PublishRun.Purpose.SWEEP,
+                cycle=cycle,
+                as_of=as_of,
+                status=PublishRun.Status.RUNNING,
+                created_by=ctx.user,
+            )
+            audit.record(ctx, "policy.sweep", run, after={"candidates": len(new), "cycle": cycle})
+        try:
+            _execute(run, candidates=new)
+        except Exception as exc:
+            log.exception("policy sweep run %s failed", run.pk)
+            PublishRun.objects.filter(pk=run.pk).update(
+                status=PublishRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            raise
+        run.refresh_from_db()
+        runs.append(run)
+    return runs
+
+
 def _enqueue(run: PublishRun) -> None:
     from talentpark.policies.tasks import evaluate_policy
 
@@ -300,10 +376,10 @@ def _subject_field(version: PolicyVersion) -> str:
     return "talent_id" if version.target == PolicyVersion.Target.TALENT else "enterprise_id"
 
 
-def _execute(run: PublishRun) -> None:
+def _execute(run: PublishRun, candidates: Sequence[int] | None = None) -> None:
     version, policy = run.version, run.version.policy
     field = _subject_field(version)
-    rows = engine.eligible_rows(version, run.as_of)
+    rows = engine.eligible_rows(version, run.as_of, ids=candidates)
     if version.outcome_kind == PolicyVersion.OutcomeKind.TIER:
         rows = [(sid, tier) for sid, tier in rows if tier]  # no tier reached: nothing to certify
     taken = set(Claim.objects.filter(policy=policy, cycle=run.cycle).values_list(field, flat=True))
@@ -694,10 +770,11 @@ def _certify(ctx: ActionContext, claim: Claim) -> Certification:
     assert claim.talent_id is not None
     version = claim.version
     start = timezone.localdate()
+    years = version.valid_years_for(claim.tier)
     try:
-        until = start.replace(year=start.year + version.tier_valid_years)
+        until = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        until = start.replace(year=start.year + version.tier_valid_years, day=28)
+        until = start.replace(year=start.year + years, day=28)
     cert = Certification.objects.create(
         zone_id=claim.zone_id,
         talent_id=claim.talent_id,

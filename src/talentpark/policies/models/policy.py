@@ -160,6 +160,12 @@ class PolicyVersion(models.Model):
     outcome_expr = models.TextField("金额/层次公式", blank=True)
     outcome_article = models.CharField("金额依据条款", max_length=20, blank=True)
     tier_valid_years = models.PositiveSmallIntegerField("认定有效期（年）", default=3)
+    tier_validity = models.JSONField(
+        "分层次有效期（年）",
+        default=dict,
+        blank=True,
+        help_text='如 {"A": 5, "B": 5}；未列出的层次按认定有效期',
+    )
     benefit = models.CharField(
         "享受内容", max_length=200, blank=True, help_text="非资金待遇的说明，如“可申请人才公寓”"
     )
@@ -202,6 +208,14 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.policy} v{self.number}"
 
+    def valid_years_for(self, tier: str) -> int:
+        """How long a certification into ``tier`` lasts under this version."""
+        return int(self.tier_validity.get(tier, self.tier_valid_years))
+
+    @property
+    def tier_validity_text(self) -> str:
+        return ", ".join(f"{t}={n}" for t, n in sorted(self.tier_validity.items()))
+
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
@@ -218,6 +232,7 @@ class PublishRun(models.Model):
     class Purpose(models.TextChoices):
         PUBLISH = "publish", "发布"
         CYCLE = "cycle", "周期复核"
+        SWEEP = "sweep", "补充比对"
 
     zone = models.ForeignKey("core.Zone", models.PROTECT, verbose_name="园区")
     version = models.ForeignKey(PolicyVersion, models.CASCADE, related_name="runs", verbose_name="规则版本")

@@ -72,6 +72,40 @@ def test_bad_rule_is_rejected_with_position_and_nothing_saved(world) -> None:
     assert not AuditLog.objects.filter(action="policy.version.save").exists()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", {}),
+        ("A=5, B=5", {"A": 5, "B": 5}),
+        ("a：5；b:4", {"A": 5, "B": 4}),
+        ("F=2", "层次只能是A至E"),
+        ("A=0", "有效期应为1到10年"),
+        ("A=5, A=4", "A类写了两次"),
+        ("A五年", "格式不对"),
+    ],
+)
+def test_per_tier_validity_is_parsed_or_refused_in_chinese(world, text, expected) -> None:
+    policy = make_policy(world.zone, category=Policy.Category.CERTIFICATION, budget_total=None)
+    data = services.VersionInput(
+        target="talent",
+        valid_from="2026-01-01",
+        clauses=[{"article": "第二条", "text": "就业", "expr": "has_employer"}],
+        outcome_kind=PolicyVersion.OutcomeKind.TIER,
+        outcome_expr='"E"',
+        outcome_article="第三条",
+        tier_validity=text,
+    )
+    if isinstance(expected, dict):
+        version = services.save_version(ctx(world.alice), policy, data)
+        assert version.tier_validity == expected
+        assert version.valid_years_for("A") == expected.get("A", 3) and version.valid_years_for("C") == 3
+        return
+    with pytest.raises(ValidationError) as exc:
+        services.save_version(ctx(world.alice), policy, data)
+    assert expected in " ".join(exc.value.message_dict["tier_validity"])
+    assert not PolicyVersion.objects.filter(policy=policy).exists()
+
+
 def test_save_version_creates_numbered_drafts_and_audits(world) -> None:
     policy = make_policy(world.zone)
     data = services.VersionInput(
@@ -219,6 +253,7 @@ def test_certification_sets_a_tier_other_rules_read(phd) -> None:
         outcome_expr='degree_level >= 4 ? "D" : (degree_level == 3 ? "E" : null)',
         outcome_article="第三条",
         tier_valid_years=3,
+        tier_validity={"D": 4},  # D lasts four years here, the others three
     )
     publish(phd, version)
     claim = Claim.objects.get(policy=cert_policy, talent=phd.talent)
@@ -230,7 +265,7 @@ def test_certification_sets_a_tier_other_rules_read(phd) -> None:
     cert = Certification.objects.get(claim=claim)
     talent = Talent.objects.get(pk=phd.talent.pk)
     assert (talent.tier, talent.tier_valid_until) == ("D", cert.valid_until)
-    assert cert.valid_until.year == cert.valid_from.year + 3
+    assert cert.valid_until.year == cert.valid_from.year + 4
 
     apartments = make_policy(phd.zone, title="人才公寓", category=Policy.Category.HOUSING, budget_total=None)
     apt = make_version(
@@ -344,3 +379,48 @@ def test_specialist_may_confirm_on_behalf_with_a_reason(phd) -> None:
     claim = services.confirm_claim(helped, claim, services.Confirmation())
     assert claim.status == S.REVIEWING
     assert claim.events.last().note.startswith("服务专员代办确认")
+
+
+def test_the_daily_sweep_notifies_only_those_who_qualified_since_publishing(phd) -> None:
+    from django.core.management import CommandError, call_command
+
+    from talentpark.registry.tests.factories import PersonFactory
+
+    system = ActionContext.system(zone_id=phd.zone.pk)
+    policy = make_policy(phd.zone)
+    publish(phd, make_version(policy))
+    draft_only = make_policy(phd.zone, title="草稿政策")
+    make_version(draft_only)  # never published: never swept
+    tina_claim = Claim.objects.get(policy=policy)
+    services.decline_claim(ctx(phd.tina), tina_claim, "暂不需要")
+    assert services.sweep(system, phd.zone.pk, AS_OF) == []  # nobody new; Tina's "no" stands
+
+    newcomer = TalentFactory(
+        zone=phd.zone,
+        employer=phd.enterprise,
+        person=PersonFactory(highest_degree="11"),
+        zone_entry_date=dt.date(2024, 5, 1),
+    )
+    too_new = TalentFactory(  # a doctor who entered the zone a month ago: not yet (第五条)
+        zone=phd.zone,
+        employer=phd.enterprise,
+        person=PersonFactory(highest_degree="11"),
+        zone_entry_date=AS_OF,
+    )
+    runs = services.sweep(system, phd.zone.pk, AS_OF)
+    assert [(r.purpose, r.status, r.eligible, r.cycle) for r in runs] == [
+        (PublishRun.Purpose.SWEEP, PublishRun.Status.DONE, 1, "once")
+    ]
+    claim = Claim.objects.get(policy=policy, talent=newcomer)
+    assert claim.status == S.NOTIFIED and "符合第三条" in claim.decision.explanation
+    assert not Claim.objects.filter(talent=too_new).exists()
+    assert not Claim.objects.filter(policy=draft_only).exists()
+    assert Claim.objects.get(pk=tina_claim.pk).status == S.DECLINED
+    assert AuditLog.objects.filter(action="policy.sweep").count() == 1
+
+    call_command("policy_sweep", "--zone", phd.zone.code, "--as-of", AS_OF.isoformat())
+    assert Claim.objects.filter(policy=policy).count() == 2  # a second sweep adds nothing
+    with pytest.raises(CommandError, match="计算日"):
+        call_command("policy_sweep", "--as-of", "2026-13-01")
+    with pytest.raises(CommandError, match="园区"):
+        call_command("policy_sweep", "--zone", "no-such-zone")
