@@ -16,13 +16,17 @@ database: the timer starts with nothing loaded and covers query, fetch and conve
 runs in its own process (so its peak RSS is its own): one warm-up pass, then ``--runs`` timed passes
 (default 5); the figures are medians.
 
-1. **compiled SQL** — the rule's ``to_sql`` inside the database, one query per policy, as
-   ``engine.eligible_rows`` builds it (``_sql_parts``: catalogue columns, derived tables, zone
-   filter) but selecting the ids only: no outcome column, no ``ORDER BY``, and the derived tables
-   of the clauses' fields only. ``eligible_rows`` itself (ids and outcomes, ordered, joins for the
-   outcome's fields too) is timed as well, for information.
+1. **compiled SQL** — the rule's ``to_sql`` inside the database, one query per policy, exactly the
+   query ``engine.eligible_query`` builds (its filtering form: catalogue rewrites on raw columns,
+   child-table facts as correlated subqueries, only the joins that form reads) but selecting the
+   ids only: no outcome column, no ``ORDER BY``. ``eligible_rows`` itself (ids and outcomes,
+   ordered) is timed as well, for information. **compiled SQL, one query for all policies**
+   (``compiled_sql/batch``): ``engine.batch_query``, every rule of a record kind in one scan, a bit
+   per rule (what the daily 补充比对 runs) — the like-for-like opponent of the frame engines' one
+   load for all policies.
 2. **Polars** — per record kind, one query loading the catalogue columns the clauses read, for
-   all records of the zone, into a DataFrame with ``frame_schema``; then every rule's
+   all records of the zone (family and education facts as the faster of the catalogue's two forms
+   on each vendor: PostgreSQL one GROUP BY per child table, SQLite a subquery per row), into a DataFrame with ``frame_schema``; then every rule's
    ``to_polars().eligible`` in one ``select``.
 3. **per-record Python** — the same query, rows typed as ``engine.typed`` does and made dicts;
    ``compiled.eligible(record, today)`` per record and policy.

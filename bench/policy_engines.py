@@ -78,10 +78,15 @@ class Bench:
 
     def load_query(self, kind_name: str, names: Sequence[str]) -> str:
         kind = self.kinds[kind_name]
-        columns = kind.columns(self.vendor, self.today, names, bulk=True)
+        # The faster of the catalogue's two forms for reading every record, measured at seed:
+        # PostgreSQL 216 ms with one GROUP BY per child table against 1,103 ms with a subquery
+        # per row (it runs each subplan per row); SQLite the other way round, 269 against 428 ms
+        # (an index probe per row is cheap, materialising the aggregates is not).
+        bulk = self.vendor == "postgresql"
+        columns = kind.columns(self.vendor, self.today, names, bulk=bulk)
         select = ", ".join([f"{kind.id_column} AS id", *(f"{columns[n]} AS {n}" for n in names)])
         where = kind.zone_filter.format(zone=self.zone.pk)
-        frm = kind.from_clause(self.vendor, self.today, names, bulk=True)
+        frm = kind.from_clause(self.vendor, self.today, names, bulk=bulk)
         return f"SELECT {select} FROM {frm} WHERE {where}"  # noqa: S608
 
     def fetch(self, query: str) -> list[tuple[Any, ...]]:

@@ -21,6 +21,9 @@ LIST_PAGES = {
     "registry:project_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "paul"},
     "registry:chain_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "paul"},
     "policies:policy_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+    "policies:claim_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},  # rows scoped per role
+    "policies:ledger_list": {"alice"},
+    "policies:review_list": {"alice"},
     "recruitment:position_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "amy"},
     "recruitment:demand_list": {"alice", "bob", "carol", "dave", "erin", "frank"},
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
