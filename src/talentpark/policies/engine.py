@@ -61,14 +61,26 @@ def _vendor() -> str:
 
 
 def _sql_parts(
-    kind: RecordKind, rule: CompiledRule, zone_id: int, today: dt.date, vendor: str | None = None
+    kind: RecordKind,
+    rule: CompiledRule,
+    zone_id: int,
+    today: dt.date,
+    vendor: str | None = None,
+    *,
+    every_row: bool = False,
 ) -> tuple[str, str, SqlRule]:
-    """FROM (joins for every field of the rule), zone filter, and the rule's SQL forms."""
+    """FROM (joins for every field of the rule), zone filter, and the rule's SQL forms.
+
+    ``every_row``: the query computes the fields for every record of the zone (the preview's
+    clause statistics), so on PostgreSQL the catalogue's bulk forms are used — it runs a
+    correlated subquery once per row, five times slower there than one GROUP BY (see
+    ``docs/benchmarks.md``); SQLite's index probes per row are the faster of the two."""
     vendor = vendor or _vendor()
-    columns = kind.columns(vendor, today, rule.fields)
+    bulk = every_row and vendor == "postgresql"
+    columns = kind.columns(vendor, today, rule.fields, bulk=bulk)
     sql = rule.to_sql(vendor, columns, today, rewrites=kind.rewrites(vendor, today))  # type: ignore[arg-type]
     where = kind.zone_filter.format(zone=int(zone_id))
-    return kind.from_clause(vendor, today, rule.fields), where, sql
+    return kind.from_clause(vendor, today, rule.fields, bulk=bulk), where, sql
 
 
 def eligible_query(
@@ -245,11 +257,12 @@ def preview(version: PolicyVersion, today: dt.date, sample_size: int = 10) -> Pr
     """How many qualify, for how much, and which clause stops those who narrowly fail."""
     kind = KINDS[version.target]
     rule = compiled(version)
-    frm, where, sql = _sql_parts(kind, rule, version.zone_id, today)
+    frm, where, sql = _sql_parts(kind, rule, version.zone_id, today, every_row=True)
     flags = [f"CASE WHEN ({c}) THEN 1 ELSE 0 END" for c in sql.clauses]
     n = len(flags)
     inner_cols = [f"{kind.id_column} AS rid", f"CASE WHEN ({sql.eligible}) THEN 1 ELSE 0 END AS ok"]
-    inner_cols.append(f"{sql.outcome} AS outcome" if sql.outcome else "NULL AS outcome")
+    # A typed 0 when there is no outcome: PostgreSQL cannot SUM a bare NULL (it is text there).
+    inner_cols.append(f"{sql.outcome} AS outcome" if sql.outcome else "0 AS outcome")
     inner_cols += [f"{f} AS c{i}" for i, f in enumerate(flags)]
     passed = " + ".join(f"c{i}" for i in range(n)) or "0"
     aggregates = [

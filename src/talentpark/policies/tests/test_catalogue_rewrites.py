@@ -197,3 +197,19 @@ def test_one_query_for_many_policies_admits_what_each_policy_admits(
             assert sorted(sets[v.pk]) == expected, (v.policy.title, today)
             admitted += len(expected)
         assert admitted  # the demo rules do admit some of these records
+
+
+@pytest.mark.django_db
+def test_the_preview_counts_what_the_filter_admits(world, records) -> None:
+    """The preview computes every clause for every row (bulk forms on PostgreSQL); publishing
+    filters with the rewritten form: both must count the same records."""
+    today = AS_OF[2]
+    counted = 0
+    for v in _demo_versions(world):
+        shown = engine.preview(v, today)
+        admitted = engine.eligible_rows(v, today)
+        if v.outcome_kind == "tier":
+            assert sum(shown.tiers.values()) == len([r for r in admitted if r[1]]), v.policy.title
+        assert shown.eligible == len(admitted), v.policy.title
+        counted += shown.eligible
+    assert counted
