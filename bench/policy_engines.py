@@ -79,8 +79,8 @@ class Bench:
     def load_query(self, kind_name: str, names: Sequence[str]) -> str:
         kind = self.kinds[kind_name]
         # The faster of the catalogue's two forms for reading every record, measured at seed:
-        # PostgreSQL 216 ms with one GROUP BY per child table against 1,103 ms with a subquery
-        # per row (it runs each subplan per row); SQLite the other way round, 269 against 428 ms
+        # PostgreSQL 241 ms with one GROUP BY per child table against 427 ms with a subquery per
+        # row (it runs each subplan per row); SQLite the other way round, 269 against 428 ms
         # (an index probe per row is cheap, materialising the aggregates is not).
         bulk = self.vendor == "postgresql"
         columns = kind.columns(self.vendor, self.today, names, bulk=bulk)

@@ -39,8 +39,9 @@ class Source:
     sql: str | dict[Vendor, str]
     joins: tuple[str, ...] = ()
     rewrite: RewriteFactory | None = None
-    # For loading every record at once: the same value through a derived table (one GROUP BY
-    # over the child table beats a subquery per row when every row is read).
+    # The same value through a derived table, for queries that compute the field for every
+    # record: there PostgreSQL runs one GROUP BY over the child table 1.8x faster than a
+    # subquery per row; SQLite is faster per row (docs/benchmarks.md).
     bulk: tuple[str | dict[Vendor, str], tuple[str, ...]] | None = None
 
     def expr(self, vendor: Vendor, bulk: bool = False) -> str:

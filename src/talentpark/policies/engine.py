@@ -73,7 +73,7 @@ def _sql_parts(
 
     ``every_row``: the query computes the fields for every record of the zone (the preview's
     clause statistics), so on PostgreSQL the catalogue's bulk forms are used — it runs a
-    correlated subquery once per row, five times slower there than one GROUP BY (see
+    correlated subquery once per row, 1.8x slower there than one GROUP BY (see
     ``docs/benchmarks.md``); SQLite's index probes per row are the faster of the two."""
     vendor = vendor or _vendor()
     bulk = every_row and vendor == "postgresql"
@@ -136,8 +136,8 @@ def batch_query(
 
 
 def eligible_sets(versions: Sequence[PolicyVersion], today: dt.date) -> dict[int, list[int]]:
-    """Record ids (in no set order) each version's rule admits, by version pk; one query per record kind and zone
-    for up to ``MASK_BITS`` versions: what a nightly re-check of every published policy runs."""
+    """Record ids (in no set order) each version's rule admits, by version pk: one query per
+    record kind and zone for up to ``MASK_BITS`` versions (the daily 补充比对, ``services.sweep``)."""
     out: dict[int, list[int]] = {v.pk: [] for v in versions}
     groups: dict[tuple[str, int], list[PolicyVersion]] = {}
     for v in versions:

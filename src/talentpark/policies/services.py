@@ -312,7 +312,7 @@ def sweep(ctx: ActionContext, zone_id: int, as_of: dt.date | None = None) -> lis
     for version in published.select_related("policy").order_by("pk"):
         cycle = cycle_key(version.policy, as_of)
         finished = PublishRun.objects.filter(
-            version__policy=version.policy, cycle=cycle, status=PublishRun.Status.DONE
+            version=version, cycle=cycle, status=PublishRun.Status.DONE
         ).exists()
         if version.is_valid_on(as_of) and finished:
             live.append((version, cycle))
