@@ -123,14 +123,11 @@ def _anniversary(today: dt.date, years: int) -> dt.date | None:
         return dt.date(year, 2, 28)
 
 
-DateTest = Callable[[Vendor, str], str]
-
-
-def _whole_years(on_or_before: DateTest, after: DateTest) -> RewriteFactory:
+def _whole_years(on_or_before: Callable[[str], str], after: Callable[[str], str]) -> RewriteFactory:
     """A count of whole years since a date: ``years >= n`` is ``date <= anniversary(n)``.
 
-    ``on_or_before(vendor, lit)`` / ``after(vendor, lit)`` give SQL true exactly when the date is on
-    or before / after a date literal (null date: neither)."""
+    ``on_or_before(lit)`` / ``after(lit)`` give SQL true exactly when the date is on or before /
+    after a date literal (null date: neither)."""
 
     def factory(vendor: Vendor, today: dt.date) -> Rewrite:
         def cut(n: int) -> str | None:
@@ -145,15 +142,15 @@ def _whole_years(on_or_before: DateTest, after: DateTest) -> RewriteFactory:
             if at_least_n is None or at_least_next is None:
                 return None
             if op == ">=":
-                return on_or_before(vendor, at_least_n)
+                return on_or_before(at_least_n)
             if op == ">":
-                return on_or_before(vendor, at_least_next)
+                return on_or_before(at_least_next)
             if op == "<":
-                return after(vendor, at_least_n)
+                return after(at_least_n)
             if op == "<=":
-                return after(vendor, at_least_next)
+                return after(at_least_next)
             if op == "==":
-                return f"{on_or_before(vendor, at_least_n)} AND {after(vendor, at_least_next)}"
+                return f"{on_or_before(at_least_n)} AND {after(at_least_next)}"
             return None
 
         return rewrite
@@ -162,36 +159,14 @@ def _whole_years(on_or_before: DateTest, after: DateTest) -> RewriteFactory:
 
 
 def _column_years(column: str) -> RewriteFactory:
-    return _whole_years(lambda _, lit: f"{column} <= {lit}", lambda _, lit: f"{column} > {lit}")
+    return _whole_years(lambda lit: f"{column} <= {lit}", lambda lit: f"{column} > {lit}")
 
 
-def _has(vendor: Vendor, rows: str, alias: str, condition: str) -> str:
-    """The talent's person has a row in ``rows`` (``table alias [JOIN …]``) meeting ``condition``.
-
-    SQLite: a correlated ``EXISTS`` (an index probe, only for the rows that get this far).
-    PostgreSQL: ``person_id IN (uncorrelated subquery)``, which it hashes once per query; a
-    correlated subquery there runs as a subplan per row, which cost a one-query-for-all-policies
-    scan at 10× most of its time (docs/benchmarks.md). In a WHERE both vendors make either form a
-    semi-join."""
-    if vendor == "postgresql":
-        return f"t.person_id IN (SELECT {alias}.person_id FROM {rows} WHERE {condition})"  # noqa: S608
-    return f"EXISTS (SELECT 1 FROM {rows} WHERE {alias}.person_id = t.person_id AND {condition})"  # noqa: S608
-
-
-def _has_sql(rows: str, alias: str, condition: str) -> dict[Vendor, str]:
-    return {vendor: _has(vendor, rows, alias, condition) for vendor in ("sqlite", "postgresql")}
-
-
-def _latest_years(rows: str, alias: str, column: str, condition: str = "") -> RewriteFactory:
-    """Whole years since the latest ``column`` of a person's child rows (optionally only those
-    meeting ``condition``)."""
-    extra = f"{condition} AND " if condition else ""
+def _latest_years(rows: str, column: str) -> RewriteFactory:
+    """Whole years since the latest ``column`` of a person's child ``rows`` (``… WHERE`` prefix)."""
     return _whole_years(
-        lambda vendor, lit: (
-            f"{_has(vendor, rows, alias, f'{extra}{column} IS NOT NULL')}"
-            f" AND NOT {_has(vendor, rows, alias, f'{extra}{column} > {lit}')}"
-        ),
-        lambda vendor, lit: _has(vendor, rows, alias, f"{extra}{column} > {lit}"),
+        lambda lit: f"EXISTS ({rows} AND {column} IS NOT NULL) AND NOT EXISTS ({rows} AND {column} > {lit})",
+        lambda lit: f"EXISTS ({rows} AND {column} > {lit})",
     )
 
 
@@ -275,6 +250,10 @@ TALENT_JOINS: dict[str, str | dict[Vendor, str]] = {
     },
 }
 
+# A person's child rows, as the start of a correlated subquery (``… AND condition``).
+_EDUCATION = "SELECT 1 FROM registry_education x WHERE x.person_id = t.person_id"
+_FAMILY = "SELECT 1 FROM registry_familymember f WHERE f.person_id = t.person_id"
+_CHILDREN = _FAMILY + " AND f.relation = 'child'"
 _LATEST_GRADUATION = "(SELECT MAX(x.graduated_on) FROM registry_education x WHERE x.person_id = t.person_id)"
 
 
@@ -353,16 +332,13 @@ TALENT_SOURCES: tuple[Source, ...] = (
     Source(
         Field("years_since_graduation", Type.INT, "毕业年限", "自最近一次毕业满的整年数", unit="年"),
         _years_in("registry_education x WHERE x.person_id = t.person_id", "x.graduated_on"),
-        rewrite=_latest_years("registry_education x", "x", "x.graduated_on"),
+        rewrite=_latest_years(_EDUCATION, "x.graduated_on"),
         bulk=(_years("ed.g"), ("ed",)),
     ),
     Source(
         Field("top_university", Type.BOOL, "毕业于985/211/双一流院校"),
-        _has_sql(
-            "registry_education x JOIN registry_university u ON u.id = x.university_id",
-            "x",
-            "(u.is_985 OR u.is_211 OR u.is_double_first_class)",
-        ),
+        "EXISTS (SELECT 1 FROM registry_education x JOIN registry_university u ON u.id = x.university_id"
+        " WHERE x.person_id = t.person_id AND (u.is_985 OR u.is_211 OR u.is_double_first_class))",
         bulk=("(COALESCE(ed.top, 0) = 1)", ("ed",)),
     ),
     Source(
@@ -405,17 +381,17 @@ TALENT_SOURCES: tuple[Source, ...] = (
         _years_in(
             "registry_familymember f WHERE f.person_id = t.person_id AND f.relation = 'child'", "f.birth_date"
         ),
-        rewrite=_latest_years("registry_familymember f", "f", "f.birth_date", "f.relation = 'child'"),
+        rewrite=_latest_years(_CHILDREN, "f.birth_date"),
         bulk=(_years("fam.youngest"), ("fam",)),
     ),
     Source(
         Field("has_spouse", Type.BOOL, "已登记配偶"),
-        _has_sql("registry_familymember f", "f", "f.relation = 'spouse'"),
+        f"EXISTS ({_FAMILY} AND f.relation = 'spouse')",
         bulk=("(COALESCE(fam.spouse, 0) = 1)", ("fam",)),
     ),
     Source(
         Field("spouse_seeking_job", Type.BOOL, "配偶待就业"),
-        _has_sql("registry_familymember f", "f", "f.relation = 'spouse' AND f.employment = 'seeking'"),
+        f"EXISTS ({_FAMILY} AND f.relation = 'spouse' AND f.employment = 'seeking')",
         bulk=("(COALESCE(fam.seeking, 0) = 1)", ("fam",)),
     ),
 )
