@@ -303,6 +303,10 @@ def _add_view_labels(add: Any) -> None:
 
     for name in ENTERPRISE_EDITABLE:
         add(getattr(Enterprise._meta.get_field(name), "verbose_name", ""), "registry/views.py")
+    from talentpark.policies.workflow import NEXT_STEP
+
+    for label in NEXT_STEP.values():  # the claim page's "下一步"
+        add(label, "policies/workflow.py")
 
 
 def runtime_msgids() -> set[str]:

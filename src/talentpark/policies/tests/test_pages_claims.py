@@ -391,4 +391,5 @@ def test_the_claim_page_follows_the_chosen_language(world, claim) -> None:
     tina.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = tina.get(reverse("policies:claim_detail", args=[claim.pk])).content.decode()
     assert "Confirm claim" in html and "Why you qualify" in html and "确认申领" not in html
+    assert "Please confirm whether you want to claim it" in html  # the next step too
     assert "To do: policy benefit" in tina.get("/").content.decode()
