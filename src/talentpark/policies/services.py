@@ -300,15 +300,20 @@ def start_cycle(ctx: ActionContext, policy: Policy, as_of: dt.date) -> PublishRu
     return run
 
 
-def sweep(ctx: ActionContext, zone_id: int, as_of: dt.date | None = None) -> list[PublishRun]:
+def sweep(
+    ctx: ActionContext, zone_id: int, as_of: dt.date | None = None, *, policy_id: int | None = None
+) -> list[PublishRun]:
     """补充比对 (daily): who qualifies now for a live policy but has nothing in its current cycle —
     talents registered, certified or moved since it was published. One query per record kind for
     every live policy (``engine.eligible_sets``), then the usual decisions and notices for the new
     ones only. A policy is live when its published version applies on ``as_of`` and the run of the
-    current cycle has finished (a new cycle is ``start_cycle``'s, not the sweep's)."""
+    current cycle has finished (a new cycle is ``start_cycle``'s, not the sweep's). ``policy_id``:
+    that policy only (the office's button on its page)."""
     as_of = as_of or timezone.localdate()
     live: list[tuple[PolicyVersion, str]] = []
     published = PolicyVersion.objects.filter(zone_id=zone_id, status=PolicyVersion.Status.PUBLISHED)
+    if policy_id is not None:
+        published = published.filter(policy_id=policy_id)
     for version in published.select_related("policy").order_by("pk"):
         cycle = cycle_key(version.policy, as_of)
         finished = PublishRun.objects.filter(

@@ -11,3 +11,13 @@ def evaluate_policy(run_id: int) -> int:
     from talentpark.policies.services import execute_run
 
     return execute_run(run_id).eligible
+
+
+@task()
+def sweep_zone(zone_id: int, policy_id: int | None = None, reason: str = "每日补充比对") -> int:
+    """补充比对 for a zone (or one of its policies); returns how many were newly notified."""
+    from talentpark.core.context import ActionContext
+    from talentpark.policies.services import sweep
+
+    ctx = ActionContext.system(reason=reason, zone_id=zone_id)
+    return sum(run.eligible for run in sweep(ctx, zone_id, policy_id=policy_id))

@@ -26,6 +26,7 @@ urlpatterns = [
     path("policy/<int:pk>/rules/new/", views.version_new, name="version_new"),
     path("policy/<int:pk>/rules/preview/", views.rule_preview, name="rule_preview"),
     path("policy/<int:pk>/cycle/", views.policy_cycle, name="policy_cycle"),
+    path("policy/<int:pk>/sweep/", views.policy_sweep, name="policy_sweep"),
     path("policy/<int:pk>/ledger/", views.policy_ledger, name="policy_ledger"),
     path("version/<int:pk>/", views.version_edit, name="version_edit"),
     path("version/<int:pk>/publish/", views.version_publish, name="version_publish"),

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from talentpark.accounts.access import get_for, has_perm, require_perm, restrict
 from talentpark.accounts.roles import STAFF_ROLES
+from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.export import export_options
 from talentpark.core.validation import parse_date
@@ -125,6 +126,22 @@ def policy_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _workspace(request, policy, _errors(exc))
     return redirect("policies:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def policy_sweep(request: HttpRequest, pk: int) -> HttpResponse:
+    """补充比对 now (it also runs every night): notify who qualifies since the policy was published."""
+    from talentpark.policies.tasks import sweep_zone
+
+    policy = _policy_for_office(request, pk)
+    if policy.current_version() is None:
+        messages.error(request, gettext("政策尚未发布，无需补充比对"))
+        return redirect("policies:policy_rules", pk=policy.pk)
+    audit.record(ActionContext.from_request(request), "policy.sweep.request", policy)
+    sweep_zone.enqueue(policy.zone_id, policy.pk, f"{request.user}发起的补充比对")
+    messages.success(request, gettext("已开始补充比对：新符合条件的人才和企业将收到待办，结果见下方计算任务"))
+    return redirect("policies:policy_rules", pk=policy.pk)
 
 
 def _editor(

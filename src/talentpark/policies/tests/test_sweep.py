@@ -1,0 +1,80 @@
+"""补充比对 beyond the service: the office's button, the nightly schedule in ``serve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from talentpark.core.context import ActionContext
+from talentpark.core.models import AuditLog
+from talentpark.policies import schedule, services
+from talentpark.policies.models import Claim, PublishRun
+from talentpark.policies.tests.factories import make_policy, make_version
+from talentpark.registry.tests.factories import PersonFactory, TalentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(world):  # type: ignore[no-untyped-def]
+    """A doctors' policy published today, then a doctor who registers afterwards."""
+    policy = make_policy(world.zone)
+    version = make_version(policy, valid_from=dt.date(2020, 1, 1))
+    ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
+    services.publish(ctx, version)
+    newcomer = TalentFactory(
+        zone=world.zone,
+        employer=world.enterprise,
+        person=PersonFactory(highest_degree="11"),
+        zone_entry_date=dt.date(2023, 3, 1),
+    )
+    return policy, newcomer
+
+
+def test_seconds_until_the_next_two_o_clock() -> None:
+    at = dt.datetime(2026, 11, 22, 1, 30)
+    assert schedule.seconds_until(2, at) == 30 * 60
+    assert schedule.seconds_until(2, at.replace(hour=2, minute=0)) == 24 * 3600  # just ran: tomorrow
+    assert schedule.seconds_until(2, at.replace(hour=23, minute=0)) == 3 * 3600
+
+
+def test_the_nightly_run_sweeps_every_zone(world, published) -> None:
+    policy, newcomer = published
+    assert not Claim.objects.filter(talent=newcomer).exists()
+    assert schedule.enqueue_daily_sweeps() == 2  # both zones (tasks run inline under pytest)
+    claim = Claim.objects.get(policy=policy, talent=newcomer)
+    assert claim.status == Claim.Status.NOTIFIED and claim.decision.run.purpose == PublishRun.Purpose.SWEEP
+
+
+def test_the_schedule_thread_stops_at_once() -> None:
+    thread = schedule.DailySweeps()
+    thread.start()
+    thread.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_the_office_can_sweep_a_policy_now(world, published) -> None:
+    policy, newcomer = published
+    url = reverse("policies:policy_sweep", args=[policy.pk])
+    tina = Client()
+    tina.force_login(world.tina)
+    assert tina.post(url).status_code == 403
+    assert not Claim.objects.filter(talent=newcomer).exists()
+
+    office = Client()
+    office.force_login(world.alice)
+    assert office.get(url).status_code == 405  # a POST only
+    response = office.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("policies:policy_rules", args=[policy.pk])
+    assert "已开始补充比对" in response.content.decode()
+    assert Claim.objects.filter(policy=policy, talent=newcomer).exists()
+    assert AuditLog.objects.filter(action="policy.sweep.request").count() == 1
+
+    draft = make_policy(world.zone, title="未发布的政策")
+    make_version(draft)
+    page = office.post(reverse("policies:policy_sweep", args=[draft.pk]), follow=True).content.decode()
+    assert "政策尚未发布" in page
