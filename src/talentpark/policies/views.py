@@ -138,8 +138,9 @@ def policy_sweep(request: HttpRequest, pk: int) -> HttpResponse:
     if policy.current_version() is None:
         messages.error(request, gettext("政策尚未发布，无需补充比对"))
         return redirect("policies:policy_rules", pk=policy.pk)
-    audit.record(ActionContext.from_request(request), "policy.sweep.request", policy)
-    sweep_zone.enqueue(policy.zone_id, policy.pk, f"{request.user}发起的补充比对")
+    with transaction.atomic():  # the audit row and the queued task together
+        audit.record(ActionContext.from_request(request), "policy.sweep.request", policy)
+        sweep_zone.enqueue(policy.zone_id, policy.pk, f"{request.user}发起的补充比对")
     messages.success(request, gettext("已开始补充比对：新符合条件的人才和企业将收到待办，结果见下方计算任务"))
     return redirect("policies:policy_rules", pk=policy.pk)
 

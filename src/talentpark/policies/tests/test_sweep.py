@@ -57,6 +57,7 @@ def test_the_schedule_thread_stops_at_once() -> None:
     assert not thread.is_alive()
 
 
+@pytest.mark.django_db(transaction=True)  # no test transaction around the view: it must open its own
 def test_the_office_can_sweep_a_policy_now(world, published) -> None:
     policy, newcomer = published
     url = reverse("policies:policy_sweep", args=[policy.pk])
