@@ -364,7 +364,9 @@ def execute_run(run_id: int) -> PublishRun:
     run = PublishRun.objects.select_related("version__policy").get(pk=run_id)
     if run.status == PublishRun.Status.DONE:
         return run
-    PublishRun.objects.filter(pk=run.pk).update(status=PublishRun.Status.RUNNING)
+    PublishRun.objects.filter(pk=run.pk).update(
+        status=PublishRun.Status.RUNNING, progressed_at=timezone.now()
+    )
     try:
         _execute(run)
     except Exception as exc:
@@ -375,6 +377,27 @@ def execute_run(run_id: int) -> PublishRun:
         raise
     run.refresh_from_db()
     return run
+
+
+def retry_run(ctx: ActionContext, run: PublishRun) -> PublishRun:
+    """Run a failed or stalled evaluation again (a background task). Decisions and claims already
+    written stay; the run skips their subjects (one claim per policy, subject and cycle)."""
+    with transaction.atomic():
+        locked = PublishRun.objects.select_for_update().get(pk=run.pk)
+        if not locked.can_retry:
+            if locked.status in (PublishRun.Status.QUEUED, PublishRun.Status.RUNNING):
+                why = "正在进行，超过30分钟没有进展时才能重新运行"
+            else:
+                why = "已完成，无需重新运行"
+            raise ValidationError({"run": [f"计算任务：{why}"]})
+        before = {"status": locked.status, "done": locked.done, "error": locked.error[:200]}
+        locked.status, locked.error, locked.finished_at = PublishRun.Status.QUEUED, "", None
+        locked.progressed_at = timezone.now()
+        locked.save(update_fields=["status", "error", "finished_at", "progressed_at"])
+        audit.record(ctx, "policy.run.retry", locked, before=before, after={"status": locked.status})
+    _enqueue(locked)
+    locked.refresh_from_db()
+    return locked
 
 
 def _subject_field(version: PolicyVersion) -> str:
@@ -392,7 +415,7 @@ def _execute(run: PublishRun, candidates: Sequence[int] | None = None) -> None:
     todo = [(sid, out) for sid, out in rows if sid not in taken]
     eligible_ids = {sid for sid, _ in rows}
     lapsed = [sid for sid in previous if sid not in eligible_ids and sid not in taken]
-    PublishRun.objects.filter(pk=run.pk).update(total=len(todo) + len(lapsed))
+    PublishRun.objects.filter(pk=run.pk).update(total=len(todo) + len(lapsed), progressed_at=timezone.now())
     system = ActionContext.system(reason=f"政策计算任务 {run.pk}", zone_id=run.zone_id)
     done = eligible = paused = 0
     amount = decimal.Decimal(0)
@@ -402,13 +425,15 @@ def _execute(run: PublishRun, candidates: Sequence[int] | None = None) -> None:
         done += len(batch)
         eligible += len(made)  # every claim of an eligible batch is a live one
         amount += sum((c.amount for c in made), decimal.Decimal(0))
-        PublishRun.objects.filter(pk=run.pk).update(done=done, eligible=eligible, amount=amount)
+        PublishRun.objects.filter(pk=run.pk).update(
+            done=done, eligible=eligible, amount=amount, progressed_at=timezone.now()
+        )
     for batch_ids in _chunks(lapsed, BATCH):
         with transaction.atomic():
             made = _write_batch(system, run, list(batch_ids), previous, eligible_expected=False)
         done += len(batch_ids)
         paused += len(made)
-        PublishRun.objects.filter(pk=run.pk).update(done=done, paused=paused)
+        PublishRun.objects.filter(pk=run.pk).update(done=done, paused=paused, progressed_at=timezone.now())
     with transaction.atomic():
         PublishRun.objects.filter(pk=run.pk).update(status=PublishRun.Status.DONE, finished_at=timezone.now())
         audit.record(

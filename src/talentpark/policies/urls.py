@@ -32,6 +32,7 @@ urlpatterns = [
     path("version/<int:pk>/publish/", views.version_publish, name="version_publish"),
     path("run/<int:pk>/", views.run_detail, name="run_detail"),
     path("run/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("run/<int:pk>/retry/", views.run_retry, name="run_retry"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/resolve/", views.review_resolve, name="review_resolve"),
 ]

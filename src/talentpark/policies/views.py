@@ -327,6 +327,19 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """重新运行 a failed or stalled run."""
+    run = _run(request, pk)
+    try:
+        services.retry_run(ActionContext.from_request(request, reason="重新运行计算任务"), run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("policies:run_detail", pk=run.pk)
+
+
+@login_required
 @require_GET
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the run's progress; stops polling once it is done or failed."""

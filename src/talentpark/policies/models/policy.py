@@ -12,6 +12,7 @@ import decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Policy(models.Model):
@@ -255,7 +256,11 @@ class PublishRun(models.Model):
         verbose_name="发起人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    # A queued or running run with no progress for this long has lost its worker.
+    STALL_AFTER = dt.timedelta(minutes=30)
 
     class Meta:
         verbose_name = verbose_name_plural = "政策计算任务"
@@ -267,3 +272,15 @@ class PublishRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+    @property
+    def is_stalled(self) -> bool:
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        last = self.progressed_at or self.created_at
+        return last is not None and last < timezone.now() - self.STALL_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, or stalled (its worker died): running it again continues where it stopped."""
+        return self.status == self.Status.FAILED or self.is_stalled
