@@ -340,16 +340,7 @@ def sweep(
                 created_by=ctx.user,
             )
             audit.record(ctx, "policy.sweep", run, after={"candidates": len(new), "cycle": cycle})
-        try:
-            _execute(run, candidates=new)
-        except Exception as exc:
-            log.exception("policy sweep run %s failed", run.pk)
-            PublishRun.objects.filter(pk=run.pk).update(
-                status=PublishRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-            )
-            raise
-        run.refresh_from_db()
-        runs.append(run)
+        runs.append(_execute_recorded(run, candidates=new))
     return runs
 
 
@@ -367,8 +358,13 @@ def execute_run(run_id: int) -> PublishRun:
     PublishRun.objects.filter(pk=run.pk).update(
         status=PublishRun.Status.RUNNING, progressed_at=timezone.now()
     )
+    return _execute_recorded(run)
+
+
+def _execute_recorded(run: PublishRun, candidates: Sequence[int] | None = None) -> PublishRun:
+    """``_execute``, with a failure recorded on the run (its page offers to run it again)."""
     try:
-        _execute(run)
+        _execute(run, candidates)
     except Exception as exc:
         log.exception("policy run %s failed", run.pk)
         PublishRun.objects.filter(pk=run.pk).update(
