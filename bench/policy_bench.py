@@ -334,19 +334,23 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
     if {"compiled_sql", "hand_sql"} <= set(results):
         ratio = base / results["hand_sql"]["median"]["total"]
         lines.append(f"- compiled SQL ÷ hand SQL, each in its own process: {ratio:.2f}×.")
-    # Like for like: one load for all policies against one query for all policies; one load per
-    # policy against one query per policy.
+    # The target (≥ 5×) compares like with like: each policy evaluated on its own, as publishing
+    # does and as the compiled SQL and hand-written SQL engines do. For information, one load for
+    # all policies against one query for all policies, and against one query per policy.
     for name, against in (
+        ("openfisca/each", "compiled_sql"),
         ("openfisca", "compiled_sql/batch"),
         ("openfisca", "compiled_sql"),
-        ("openfisca/each", "compiled_sql"),
     ):
         if name in results and against in results:
             ratio = results[name]["median"]["total"] / results[against]["median"]["total"]
-            verdict = "met" if ratio >= 5 else "not met"
-            lines.append(
-                f"- {ENGINES[name]} ÷ {ENGINES[against]}: **{ratio:.2f}×** (target ≥ 5×: {verdict})."
-            )
+            if name == "openfisca/each":
+                verdict = "met" if ratio >= 5 else "not met"
+                lines.append(
+                    f"- {ENGINES[name]} ÷ {ENGINES[against]}: **{ratio:.2f}×** (target ≥ 5×: {verdict})."
+                )
+            else:
+                lines.append(f"- {ENGINES[name]} ÷ {ENGINES[against]}: {ratio:.2f}×.")
     if {"compiled_sql/batch", "compiled_sql"} <= set(results):
         ratio = results["compiled_sql/batch"]["median"]["total"] / base
         lines.append(f"- {ENGINES['compiled_sql/batch']} ÷ one query per policy: {ratio:.2f}×.")
