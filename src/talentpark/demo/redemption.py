@@ -21,7 +21,7 @@ from talentpark.accounts.roles import Role
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.demo.identity import luhn_check_digit
-from talentpark.policies import ledger, services
+from talentpark.policies import ledger, runs, services
 from talentpark.policies.models import Claim, Policy, PublishRun
 from talentpark.registry.models import Talent
 
@@ -79,11 +79,11 @@ class Redeemer:
             zone=self.zone,
             version=version,
             purpose=purpose,
-            cycle=services.cycle_key(policy, as_of),
+            cycle=runs.cycle_key(policy, as_of),
             as_of=as_of,
             created_by=self.office,
         )
-        run = services.execute_run(run.pk)
+        run = runs.execute_run(run.pk)
         self.say(f"政策兑现：{policy.title} {run.cycle} 符合条件 {run.eligible} 个，暂停 {run.paused} 个")
         return run
 
@@ -91,13 +91,13 @@ class Redeemer:
         """Last month published and paid; this month re-checked: some continue, some pause."""
         last_month = (self.as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         self._evaluate(policy, last_month, PublishRun.Purpose.PUBLISH)
-        self._progress(policy, cycle=services.cycle_key(policy, last_month), everyone_paid=True)
+        self._progress(policy, cycle=runs.cycle_key(policy, last_month), everyone_paid=True)
         # A few talents bought a home since: their rent-type benefit pauses this month.
         paid = Claim.objects.filter(policy=policy, status=S.PAID, talent__isnull=False).order_by("pk")
         movers = [c.talent_id for c in paid[:3] if c.talent_id is not None]
         Talent.objects.filter(pk__in=movers).update(housing=Talent.Housing.OWNED)
         self._evaluate(policy, self.as_of, PublishRun.Purpose.CYCLE)
-        this = services.cycle_key(policy, self.as_of)
+        this = runs.cycle_key(policy, self.as_of)
         for claim in Claim.objects.filter(policy=policy, cycle=this, status=S.APPROVED).order_by("pk")[:10]:
             ledger.pay_claim(self.ctx(self.office), claim.pk, f"demo-pay-{claim.pk}")
 

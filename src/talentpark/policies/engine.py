@@ -137,7 +137,7 @@ def batch_query(
 
 def eligible_sets(versions: Sequence[PolicyVersion], today: dt.date) -> dict[int, list[int]]:
     """Record ids (in no set order) each version's rule admits, by version pk: one query per
-    record kind and zone for up to ``MASK_BITS`` versions (the daily 补充比对, ``services.sweep``)."""
+    record kind and zone for up to ``MASK_BITS`` versions (the daily 补充比对, ``runs.sweep``)."""
     out: dict[int, list[int]] = {v.pk: [] for v in versions}
     groups: dict[tuple[str, int], list[PolicyVersion]] = {}
     for v in versions:

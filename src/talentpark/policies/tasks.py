@@ -8,7 +8,7 @@ from django.tasks import task
 @task()
 def evaluate_policy(run_id: int) -> int:
     """Publish or re-check a policy version over its zone; returns how many qualified."""
-    from talentpark.policies.services import execute_run
+    from talentpark.policies.runs import execute_run
 
     return execute_run(run_id).eligible
 
@@ -17,7 +17,7 @@ def evaluate_policy(run_id: int) -> int:
 def sweep_zone(zone_id: int, policy_id: int | None = None, reason: str = "每日补充比对") -> int:
     """补充比对 for a zone (or one of its policies); returns how many were newly notified."""
     from talentpark.core.context import ActionContext
-    from talentpark.policies.services import sweep
+    from talentpark.policies.runs import sweep
 
     ctx = ActionContext.system(reason=reason, zone_id=zone_id)
     return sum(run.eligible for run in sweep(ctx, zone_id, policy_id=policy_id))

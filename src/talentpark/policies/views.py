@@ -32,7 +32,7 @@ from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.export import export_options
 from talentpark.core.validation import parse_date
-from talentpark.policies import engine, forms, ledger, services
+from talentpark.policies import engine, forms, ledger, runs, services
 from talentpark.policies.models import (
     Claim,
     LedgerEntry,
@@ -122,7 +122,7 @@ def policy_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     if errors:
         return _workspace(request, policy, errors)
     try:
-        run = services.start_cycle(ActionContext.from_request(request, reason="周期复核"), policy, as_of)
+        run = runs.start_cycle(ActionContext.from_request(request, reason="周期复核"), policy, as_of)
     except ValidationError as exc:
         return _workspace(request, policy, _errors(exc))
     return redirect("policies:run_detail", pk=run.pk)
@@ -296,7 +296,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     as_of, errors = _date_or_error(request.POST.get("as_of", ""), "as_of", gettext("计算日"))
     if not errors:
         try:
-            run = services.publish(ActionContext.from_request(request, reason="发布政策规则"), version, as_of)
+            run = runs.publish(ActionContext.from_request(request, reason="发布政策规则"), version, as_of)
         except ValidationError as exc:
             errors = _errors(exc)
         else:
@@ -332,7 +332,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """重新运行 a failed or stalled run."""
     run = _run(request, pk)
     try:
-        services.retry_run(ActionContext.from_request(request, reason="重新运行计算任务"), run)
+        runs.retry_run(ActionContext.from_request(request, reason="重新运行计算任务"), run)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

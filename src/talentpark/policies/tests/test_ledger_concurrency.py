@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from talentpark.core.context import ActionContext
-from talentpark.policies import ledger, services
+from talentpark.policies import ledger, runs, services
 from talentpark.policies.models import Claim, LedgerEntry, Policy
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
 from talentpark.registry.tests.factories import TalentFactory
@@ -53,7 +53,7 @@ def _approved_claims(world: Any, n: int, budget: str, amount: str = "1000") -> t
         TalentFactory(zone=world.zone, person__highest_degree="11")
     policy = make_policy(world.zone, budget_total=decimal.Decimal(budget), approval_levels=1)
     office = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
-    services.publish(
+    runs.publish(
         office,
         make_version(
             policy,

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from talentpark.core.context import ActionContext
-from talentpark.policies import services
+from talentpark.policies import runs
 from talentpark.policies.models import Claim, LedgerEntry, Policy, ReviewRequest
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
 from talentpark.policies.tests.pagekit import GOOD_ACCOUNT, client_for, make_phd
@@ -28,7 +28,7 @@ def _publish(world: Any, **policy: Any) -> Claim:
     make_phd(world)
     p = make_policy(world.zone, **policy)
     version = make_version(p)
-    services.publish(ActionContext(user=world.alice, role="office", zone_id=world.zone.pk), version, AS_OF)
+    runs.publish(ActionContext(user=world.alice, role="office", zone_id=world.zone.pk), version, AS_OF)
     return Claim.objects.get(policy=p, talent=world.talent)
 
 
@@ -349,7 +349,7 @@ def test_enterprise_claims_reach_their_hr(world) -> None:
         clauses=[{"article": "第二条", "text": "重点企业", "expr": "is_key"}],
         outcome_expr="50000",
     )
-    services.publish(ActionContext(user=world.alice, role="office", zone_id=world.zone.pk), version, AS_OF)
+    runs.publish(ActionContext(user=world.alice, role="office", zone_id=world.zone.pk), version, AS_OF)
     claim = Claim.objects.get(policy=policy, enterprise=world.enterprise)
     home = client_for(world, "erin").get("/").content.decode()
     assert "待办：政策兑现" in home and "重点企业奖励" in home and "50000.00 元" in home

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog
-from talentpark.policies import ledger, services
+from talentpark.policies import ledger, runs, services
 from talentpark.policies.models import (
     Certification,
     Claim,
@@ -47,7 +47,7 @@ def phd(world):  # type: ignore[no-untyped-def]
 
 
 def publish(world, version, as_of=AS_OF):  # type: ignore[no-untyped-def]
-    run = services.publish(ctx(world.alice), version, as_of)
+    run = runs.publish(ctx(world.alice), version, as_of)
     run.refresh_from_db()
     return run
 
@@ -291,7 +291,7 @@ def test_recurring_cycle_continues_or_pauses_with_reason(phd) -> None:
         services.approve_claims(ctx(phd.alice), [c])
     # Tina leaves her employer: next month she no longer qualifies
     Talent.objects.filter(pk=phd.talent.pk).update(employer=None)
-    run = services.start_cycle(ctx(phd.alice), policy, dt.date(2026, 12, 3))
+    run = runs.start_cycle(ctx(phd.alice), policy, dt.date(2026, 12, 3))
     run.refresh_from_db()
     assert run.cycle == "2026-12" and run.paused == 1
     paused = Claim.objects.get(policy=policy, talent=phd.talent, cycle="2026-12")
@@ -360,7 +360,7 @@ def test_publish_refuses_non_drafts_and_money_without_budget(world) -> None:
     policy = make_policy(world.zone, budget_total=None)
     version = make_version(policy)
     with pytest.raises(ValidationError, match="预算"):
-        services.publish(ctx(world.alice), version, AS_OF)
+        runs.publish(ctx(world.alice), version, AS_OF)
     assert PolicyVersion.objects.get(pk=version.pk).status == PolicyVersion.Status.DRAFT
     assert not PublishRun.objects.exists()
 
@@ -393,7 +393,7 @@ def test_the_daily_sweep_notifies_only_those_who_qualified_since_publishing(phd)
     make_version(draft_only)  # never published: never swept
     tina_claim = Claim.objects.get(policy=policy)
     services.decline_claim(ctx(phd.tina), tina_claim, "暂不需要")
-    assert services.sweep(system, phd.zone.pk, AS_OF) == []  # nobody new; Tina's "no" stands
+    assert runs.sweep(system, phd.zone.pk, AS_OF) == []  # nobody new; Tina's "no" stands
 
     newcomer = TalentFactory(
         zone=phd.zone,
@@ -407,8 +407,8 @@ def test_the_daily_sweep_notifies_only_those_who_qualified_since_publishing(phd)
         person=PersonFactory(highest_degree="11"),
         zone_entry_date=AS_OF,
     )
-    runs = services.sweep(system, phd.zone.pk, AS_OF)
-    assert [(r.purpose, r.status, r.eligible, r.cycle) for r in runs] == [
+    swept = runs.sweep(system, phd.zone.pk, AS_OF)
+    assert [(r.purpose, r.status, r.eligible, r.cycle) for r in swept] == [
         (PublishRun.Purpose.SWEEP, PublishRun.Status.DONE, 1, "once")
     ]
     claim = Claim.objects.get(policy=policy, talent=newcomer)

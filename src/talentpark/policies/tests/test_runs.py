@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog
-from talentpark.policies import services
+from talentpark.policies import runs
 from talentpark.policies.models import Claim, PublishRun
 from talentpark.policies.tests.factories import make_policy, make_version
 
@@ -35,10 +35,10 @@ def failed_run(world, monkeypatch) -> PublishRun:  # type: ignore[no-untyped-def
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("数据库连接中断")
 
-    monkeypatch.setattr(services, "_write_batch", broken)
+    monkeypatch.setattr(runs, "_write_batch", broken)
     version = make_version(make_policy(world.zone))
     try:
-        services.publish(office_ctx(world), version, dt.date(2026, 11, 2))
+        runs.publish(office_ctx(world), version, dt.date(2026, 11, 2))
     except RuntimeError:
         pass  # the inline task backend may re-raise; the run records the failure either way
     monkeypatch.undo()
@@ -50,13 +50,13 @@ def test_a_failed_run_runs_again_and_writes_each_claim_once(doctor, monkeypatch)
     assert run.status == PublishRun.Status.FAILED and "数据库连接中断" in run.error and run.can_retry
     assert not Claim.objects.filter(policy=run.version.policy).exists()
 
-    again = services.retry_run(office_ctx(doctor), run)
+    again = runs.retry_run(office_ctx(doctor), run)
     assert again.status == PublishRun.Status.DONE and again.eligible == 1 and again.error == ""
     assert Claim.objects.filter(policy=run.version.policy, talent=doctor.talent).count() == 1
     assert AuditLog.objects.filter(action="policy.run.retry").count() == 1
 
     with pytest.raises(ValidationError, match="已完成，无需重新运行"):
-        services.retry_run(office_ctx(doctor), again)
+        runs.retry_run(office_ctx(doctor), again)
     assert Claim.objects.filter(policy=run.version.policy).count() == 1
 
 
@@ -70,11 +70,11 @@ def test_a_running_run_is_retried_only_once_it_has_stalled(doctor) -> None:
         progressed_at=timezone.now() - dt.timedelta(minutes=5),
     )
     with pytest.raises(ValidationError, match="超过30分钟没有进展"):
-        services.retry_run(office_ctx(doctor), run)
+        runs.retry_run(office_ctx(doctor), run)
     PublishRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - dt.timedelta(hours=2))
     run.refresh_from_db()
     assert run.is_stalled and run.can_retry
-    assert services.retry_run(office_ctx(doctor), run).status == PublishRun.Status.DONE
+    assert runs.retry_run(office_ctx(doctor), run).status == PublishRun.Status.DONE
     assert Claim.objects.filter(policy=version.policy, talent=doctor.talent).exists()
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog
-from talentpark.policies import schedule, services
+from talentpark.policies import runs, schedule
 from talentpark.policies.models import Claim, PublishRun
 from talentpark.policies.tests.factories import make_policy, make_version
 from talentpark.registry.tests.factories import PersonFactory, TalentFactory
@@ -24,7 +24,7 @@ def published(world):  # type: ignore[no-untyped-def]
     policy = make_policy(world.zone)
     version = make_version(policy, valid_from=dt.date(2020, 1, 1))
     ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
-    services.publish(ctx, version)
+    runs.publish(ctx, version)
     newcomer = TalentFactory(
         zone=world.zone,
         employer=world.enterprise,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
-from talentpark.policies import services
+from talentpark.policies import runs
 
 
 class Command(BaseCommand):
@@ -33,6 +33,6 @@ class Command(BaseCommand):
                 raise CommandError(f"园区：找不到代码为“{options['zone']}”的园区")
         for zone in zones:
             ctx = ActionContext.system(reason="每日补充比对", zone_id=zone.pk)
-            runs = services.sweep(ctx, zone.pk, as_of)
-            found = sum(r.eligible for r in runs)
-            self.stdout.write(f"{zone.name}：{len(runs)} 项政策有新符合条件者，共 {found} 个")
+            done = runs.sweep(ctx, zone.pk, as_of)
+            found = sum(r.eligible for r in done)
+            self.stdout.write(f"{zone.name}：{len(done)} 项政策有新符合条件者，共 {found} 个")
