@@ -95,19 +95,13 @@ def _codes(column: str, mapping: Sequence[tuple[str, Any]], default: Any = None)
 
 
 def _tier(vendor: Vendor, today: dt.date) -> Rewrite:
-    lit = today_literal(vendor, today)
+    """The tier's code, and only while the certification is valid."""
+    codes = _codes("t.tier", [(code, code) for code in TIERS])(vendor, today)
+    valid = f"(t.tier_valid_until IS NULL OR t.tier_valid_until >= {today_literal(vendor, today)})"
 
     def rewrite(op: str, literal: object) -> str | None:
-        try:
-            codes = [code for code in TIERS if _holds(op, code, literal)]
-        except TypeError:
-            return None
-        if not codes:
-            return "1 = 0"
-        return (
-            f"t.tier IN ({', '.join(_quote(c) for c in codes)})"
-            f" AND (t.tier_valid_until IS NULL OR t.tier_valid_until >= {lit})"
-        )
+        test = codes(op, literal)
+        return None if test is None else f"{test} AND {valid}"
 
     return rewrite
 
