@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +19,15 @@ from talentpark.core.normalize import to_halfwidth
 T = TypeVar("T")
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection"). The Excel
+# import refuses free text starting with one, and so does the API (``core.api_kit.FreeText``).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_BLANKS = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether ``text``, trimmed and folded as the services store it (``＝`` → ``=``), starts a formula."""
+    return _LEADING_BLANKS.sub("", unicodedata.normalize("NFKC", text)).startswith(FORMULA_STARTS)
 
 
 def parse_date(value: Any) -> dt.date:

@@ -31,13 +31,11 @@ from django.utils.translation import gettext
 
 from talentpark.core.codes import Sex
 from talentpark.core.normalize import compact, to_halfwidth
-from talentpark.core.validation import FieldErrors, parse_date
+from talentpark.core.validation import FORMULA_STARTS, FieldErrors, parse_date
 from talentpark.core.validators import ResidentId, parse_resident_id, validate_mobile, validate_uscc
 
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-# Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean_free_text(value: Any) -> str:
