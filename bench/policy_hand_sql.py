@@ -52,14 +52,11 @@ class Hand:
         iso = day if isinstance(day, str) else day.isoformat()
         return f"DATE '{iso}'" if self.pg else f"'{iso}'"
 
-    def minus(self, interval: str) -> str:
-        """``today`` minus an interval, the vendor's way (as the catalogue writes it)."""
-        n, unit = interval.split()
-        return (
-            f"{self.d(self.today)} - INTERVAL '{interval}'"
-            if self.pg
-            else f"date({self.d(self.today)}, '-{n} {unit}')"
-        )
+    def years_ago(self, years: int) -> str:
+        """The cut-off date ``years`` whole years before today, computed once here: the vendors'
+        date arithmetic disagrees from 29 February (SQLite's ``date(x, '-18 years')`` lands on
+        1 March, PostgreSQL's interval on 28 February), the calendar does not."""
+        return self.d(years_before(self.today, years))
 
     def talents(self, where: str, person: bool = False) -> str:
         join = " JOIN registry_person p ON p.id = t.person_id" if person else ""
@@ -155,7 +152,7 @@ def _spouse(h: Hand) -> str:
 def _schooling(h: Hand) -> str:
     return h.talents(
         f"{h.tier_in('A', 'B', 'C', 'D')} AND EXISTS (SELECT 1 FROM registry_familymember f"  # noqa: S608
-        f" WHERE f.person_id = t.person_id AND f.relation = 'child' AND f.birth_date > {h.minus('18 years')})"
+        f" WHERE f.person_id = t.person_id AND f.relation = 'child' AND f.birth_date > {h.years_ago(18)})"
     )
 
 
@@ -168,7 +165,7 @@ def _platform_reward(h: Hand) -> str:
         f"SELECT e.id FROM registry_enterprise e WHERE e.zone_id = {h.zone}"  # noqa: S608
         " AND EXISTS (SELECT 1 FROM registry_platform pl WHERE pl.enterprise_id = e.id"
         " AND pl.kind IN ('academician', 'postdoc_station', 'postdoc_base')"
-        f" AND pl.level IN ('national', 'provincial') AND pl.approved_on > {h.minus('1 year')})"
+        f" AND pl.level IN ('national', 'provincial') AND pl.approved_on > {h.years_ago(1)})"
     )
 
 

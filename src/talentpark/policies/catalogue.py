@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from talentpark.core import codetables
 from talentpark.policies.rules import Rewrite
 from talentpark.policies.rules.schema import Catalogue, Field, Type
 
@@ -200,6 +202,28 @@ SCALES = (("large", "大型"), ("medium", "中型"), ("small", "小型"), ("micr
 CHAIN_ROLES = ((1, "链主"), (2, "龙头"), (3, "配套"))
 TIERS = ("A", "B", "C", "D", "E")
 
+# GB/T 4754-2017 industries as the registry stores them (``registry_enterprise.industry_id``, a
+# key of ``core_industry``, loaded from this file): the code of the level chosen at registration,
+# a section letter ("C") or 2, 3 or 4 digits ("39", "391", "3911") — never the letter and digits
+# together ("C39"), the way the standard's tables print a division.
+INDUSTRY_CODES = frozenset(row["code"] for row in codetables.read("industries_gb4754_2017.json"))
+INDUSTRY_FORM = (
+    "GB/T 4754-2017 行业代码：门类为一个字母，大类、中类、小类分别为 2、3、4 位数字（不带门类字母）"
+)
+INDUSTRY_EXAMPLES = ("3911", "391", "39", "C")
+
+
+def _industry(name: str, label: str) -> Field:
+    return Field(
+        name,
+        Type.STRING,
+        label,
+        f'企业登记时选定层级的行业代码；某大类及其下各级请写 {name}.startsWith("39")',
+        codes=INDUSTRY_CODES,
+        code_form=INDUSTRY_FORM,
+        code_examples=INDUSTRY_EXAMPLES,
+    )
+
 
 def _labels(pairs: Iterable[tuple[object, str]]) -> tuple[str, ...]:
     return tuple(label for _, label in pairs)
@@ -227,21 +251,15 @@ TALENT_JOINS: dict[str, str | dict[Vendor, str]] = {
         " FROM registry_education ed JOIN registry_university u ON u.id = ed.university_id"
         " GROUP BY ed.person_id) ed ON ed.person_id = t.person_id"
     ),
-    "fam": {
-        vendor: (
-            "LEFT JOIN (SELECT person_id,"  # noqa: S608 — constants only
-            " SUM(CASE WHEN relation = 'child' THEN 1 ELSE 0 END) AS kids,"
-            f" SUM(CASE WHEN relation = 'child' AND birth_date > {adult} THEN 1 ELSE 0 END) AS minors,"
-            " MAX(CASE WHEN relation = 'child' THEN birth_date END) AS youngest,"
-            " MAX(CASE WHEN relation = 'spouse' THEN 1 ELSE 0 END) AS spouse,"
-            " MAX(CASE WHEN relation = 'spouse' AND employment = 'seeking' THEN 1 ELSE 0 END) AS seeking"
-            " FROM registry_familymember GROUP BY person_id) fam ON fam.person_id = t.person_id"
-        )
-        for vendor, adult in (
-            ("sqlite", "date({T}, '-18 years')"),
-            ("postgresql", "{T} - INTERVAL '18 years'"),
-        )
-    },
+    "fam": (
+        "LEFT JOIN (SELECT person_id,"
+        " SUM(CASE WHEN relation = 'child' THEN 1 ELSE 0 END) AS kids,"
+        " SUM(CASE WHEN relation = 'child' AND birth_date > {T-18y} THEN 1 ELSE 0 END) AS minors,"
+        " MAX(CASE WHEN relation = 'child' THEN birth_date END) AS youngest,"
+        " MAX(CASE WHEN relation = 'spouse' THEN 1 ELSE 0 END) AS spouse,"
+        " MAX(CASE WHEN relation = 'spouse' AND employment = 'seeking' THEN 1 ELSE 0 END) AS seeking"
+        " FROM registry_familymember GROUP BY person_id) fam ON fam.person_id = t.person_id"
+    ),
 }
 
 # A person's child rows, as the start of a correlated subquery (``… AND condition``).
@@ -260,12 +278,14 @@ def _years_in(rows: str, column: str) -> dict[Vendor, str]:
     }
 
 
-_MINORS = {
-    "sqlite": "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id"
-    " AND f.relation = 'child' AND f.birth_date > date({T}, '-18 years'))",
-    "postgresql": "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id"
-    " AND f.relation = 'child' AND f.birth_date > {T} - INTERVAL '18 years')",
-}
+# Under 18: fewer than 18 whole years since the birth date, i.e. born after the day from which 18
+# whole years have passed (``{T-18y}``, computed in Python like every cut-off: from 29 February
+# SQLite's ``date(x, '-18 years')`` lands on 1 March, so a child born on 1 March who is 17 would
+# count as an adult there; PostgreSQL's interval lands on 28 February, the calendar's answer).
+_MINORS = (
+    "(SELECT COUNT(*) FROM registry_familymember f WHERE f.person_id = t.person_id"
+    " AND f.relation = 'child' AND f.birth_date > {T-18y})"
+)
 
 TALENT_SOURCES: tuple[Source, ...] = (
     Source(
@@ -348,11 +368,7 @@ TALENT_SOURCES: tuple[Source, ...] = (
         _case("e.scale", SCALES),
         ("e",),
     ),
-    Source(
-        Field("employer_industry", Type.STRING, "工作单位行业代码", "GB/T 4754-2017，如 C39"),
-        "e.industry_id",
-        ("e",),
-    ),
+    Source(_industry("employer_industry", "工作单位行业代码"), "e.industry_id", ("e",)),
     Source(
         Field(
             "employer_chain_role", Type.STRING, "工作单位链上角色", "多条链取最高角色", _labels(CHAIN_ROLES)
@@ -396,21 +412,17 @@ ENTERPRISE_JOINS: dict[str, str | dict[Vendor, str]] = {
         " ELSE 3 END) AS r FROM registry_enterprisechainrole GROUP BY enterprise_id) cr"
         " ON cr.enterprise_id = e.id"
     ),
-    "pl": {
-        vendor: (
-            "LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n,"  # noqa: S608 — constants only
-            " SUM(CASE WHEN kind = 'academician' AND level IN ('national', 'provincial')"
-            f" AND approved_on > {since} THEN 1 ELSE 0 END) AS academician,"
-            " SUM(CASE WHEN kind IN ('postdoc_station', 'postdoc_base') AND level IN ('national', 'provincial')"
-            f" AND approved_on > {since} THEN 1 ELSE 0 END) AS postdoc"
-            " FROM registry_platform WHERE enterprise_id IS NOT NULL GROUP BY enterprise_id) pl"
-            " ON pl.enterprise_id = e.id"
-        )
-        for vendor, since in (
-            ("sqlite", "date({T}, '-1 year')"),
-            ("postgresql", "{T} - INTERVAL '1 year'"),
-        )
-    },
+    # "Within the year before the as-of date": approved after the day from which one whole year
+    # has passed (``{T-1y}``).
+    "pl": (
+        "LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n,"
+        " SUM(CASE WHEN kind = 'academician' AND level IN ('national', 'provincial')"
+        " AND approved_on > {T-1y} THEN 1 ELSE 0 END) AS academician,"
+        " SUM(CASE WHEN kind IN ('postdoc_station', 'postdoc_base') AND level IN ('national', 'provincial')"
+        " AND approved_on > {T-1y} THEN 1 ELSE 0 END) AS postdoc"
+        " FROM registry_platform WHERE enterprise_id IS NOT NULL GROUP BY enterprise_id) pl"
+        " ON pl.enterprise_id = e.id"
+    ),
     "pj": (
         "LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n, SUM(investment) AS inv FROM registry_project"
         " WHERE kind = 'challenge' AND status IN ('approved', 'building', 'producing')"
@@ -438,7 +450,7 @@ ENTERPRISE_SOURCES: tuple[Source, ...] = (
         },
     ),
     Source(Field("founded_years", Type.INT, "成立年限", unit="年"), _years("e.founded_on")),
-    Source(Field("industry", Type.STRING, "行业代码", "GB/T 4754-2017，如 C39"), "e.industry_id"),
+    Source(_industry("industry", "行业代码"), "e.industry_id"),
     Source(
         Field("chain_role", Type.STRING, "链上角色", "多条链取最高角色", _labels(CHAIN_ROLES)),
         _CHAIN_ROLE_SQL.format(c="cr.r"),
@@ -504,9 +516,8 @@ class RecordKind:
     ) -> dict[str, str]:
         """SQL per field; ``bulk`` for a query that reads every record (derived tables)."""
         wanted = set(names) if names is not None else None
-        lit = today_literal(vendor, today)
         return {
-            s.field.name: s.expr(vendor, bulk).replace("{T}", lit)
+            s.field.name: fill_dates(s.expr(vendor, bulk), vendor, today)
             for s in self.sources
             if wanted is None or s.field.name in wanted
         }
@@ -520,17 +531,31 @@ class RecordKind:
             for j in self.source(name).joins_for(bulk):
                 if j not in needed:
                     needed.append(j)
-        lit = today_literal(vendor, today)
         parts = [self.base]
         for j in needed:
             sql = self.joins[j]
-            parts.append((sql if isinstance(sql, str) else sql[vendor]).replace("{T}", lit))
+            parts.append(fill_dates(sql if isinstance(sql, str) else sql[vendor], vendor, today))
         return " ".join(parts)
 
 
 def today_literal(vendor: Vendor, today: dt.date) -> str:
     iso = today.isoformat()
     return f"DATE '{iso}'" if vendor == "postgresql" else f"'{iso}'"
+
+
+_YEARS_BEFORE = re.compile(r"\{T-(\d+)y\}")
+
+
+def fill_dates(sql: str, vendor: Vendor, today: dt.date) -> str:
+    """A template's dates as literals: ``{T}`` the as-of date, ``{T-<n>y}`` the latest date from which
+    ``n`` whole years have passed on it (the calendar's cut-off, the same on both vendors; the
+    vendors' own date arithmetic disagrees from 29 February, see ``_MINORS``)."""
+
+    def years_before(m: re.Match[str]) -> str:
+        day = _anniversary(today, int(m.group(1)))
+        return today_literal(vendor, day or dt.date.min)
+
+    return _YEARS_BEFORE.sub(years_before, sql.replace("{T}", today_literal(vendor, today)))
 
 
 TALENT = RecordKind(
@@ -570,6 +595,9 @@ def render_markdown() -> str:
         "规则用 CEL 表达式书写，只能读取下列字段；`today` 为计算日。"
         "所有字段都可能为空：含空值的比较结果为“无法判断”，不计为符合。",
         "",
+        "文本字段按数据中存储的形式比较：列出取值的字段只能与所列取值比较，代码字段只能与代码表中的代码"
+        "比较（`==`、`!=`、`in`、映射的键和 `startsWith` 的前缀都是如此），写了不可能出现的值，规则无法保存。",
+        "",
     ]
     for kind in KINDS.values():
         lines += [
@@ -580,7 +608,13 @@ def render_markdown() -> str:
         ]
         for s in kind.sources:
             f = s.field
-            values = "、".join(f.choices) if f.choices else f.unit
-            lines.append(f"| `{f.name}` | {f.label} | {f.type.label} | {values} | {f.description} |")
+            if f.choices:
+                values = "、".join(f.choices)
+            elif f.codes:
+                values = "代码，如 " + "、".join(f.code_examples)
+            else:
+                values = f.unit
+            about = "；".join(x for x in (f.code_form, f.description) if x)
+            lines.append(f"| `{f.name}` | {f.label} | {f.type.label} | {values} | {about} |")
         lines.append("")
     return "\n".join(lines)

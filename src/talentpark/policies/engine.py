@@ -254,21 +254,31 @@ class Preview:
 
 
 def preview(version: PolicyVersion, today: dt.date, sample_size: int = 10) -> Preview:
-    """How many qualify, for how much, and which clause stops those who narrowly fail."""
+    """How many qualify, for how much, and which clause stops those who narrowly fail.
+
+    The amount is what a run would pay: the sum over the eligible records of each one's amount
+    as ``to_amount`` makes it for its claim (rounded to the fen, never below zero). Summing the
+    outcomes in SQL and rounding once would let negative outcomes cancel others' amounts and lose
+    the per-record rounding, and SQL's ``round`` is not ``to_amount``'s on every float, so the one
+    aggregate query is grouped by the eligible records' outcome: every other figure is a sum that
+    adds up across the groups, and each distinct outcome goes through ``to_amount`` once."""
     kind = KINDS[version.target]
     rule = compiled(version)
     frm, where, sql = _sql_parts(kind, rule, version.zone_id, today, every_row=True)
     flags = [f"CASE WHEN ({c}) THEN 1 ELSE 0 END" for c in sql.clauses]
     n = len(flags)
+    money = rule.rule.outcome_type is Type.NUMBER and sql.outcome is not None
     inner_cols = [f"{kind.id_column} AS rid", f"CASE WHEN ({sql.eligible}) THEN 1 ELSE 0 END AS ok"]
-    # A typed 0 when there is no outcome: PostgreSQL cannot SUM a bare NULL (it is text there).
-    inner_cols.append(f"{sql.outcome} AS outcome" if sql.outcome else "0 AS outcome")
+    if money:
+        inner_cols.append(f"{sql.outcome} AS outcome")
     inner_cols += [f"{f} AS c{i}" for i, f in enumerate(flags)]
     passed = " + ".join(f"c{i}" for i in range(n)) or "0"
+    # The group: the outcome of an eligible record (NULL for the others); one group without money.
+    group = "CASE WHEN ok = 1 THEN outcome END" if money else ""
     aggregates = [
+        group or "NULL",
         "COUNT(*)",
         "COALESCE(SUM(ok), 0)",
-        f"SUM(CASE WHEN ok = 1 THEN {'outcome' if rule.rule.outcome_type is Type.NUMBER else '0'} END)",
         f"COALESCE(SUM(CASE WHEN {n} - ({passed}) = 1 THEN 1 ELSE 0 END), 0)",
     ]
     for i in range(n):
@@ -276,19 +286,27 @@ def preview(version: PolicyVersion, today: dt.date, sample_size: int = 10) -> Pr
         aggregates.append(f"COALESCE(SUM(CASE WHEN c{i} = 0 AND {n} - ({passed}) = 1 THEN 1 ELSE 0 END), 0)")
     query = (
         f"SELECT {', '.join(aggregates)} FROM (SELECT {', '.join(inner_cols)}"  # noqa: S608
-        f" FROM {frm} WHERE {where}) r"
+        f" FROM {frm} WHERE {where}) r" + (f" GROUP BY {group}" if group else "")
     )
     out = Preview(as_of=today, budget_total=version.policy.budget_total)
+    failed = [0] * n
+    sole = [0] * n
     with connection.cursor() as cur:
         cur.execute(query)
-        row = cur.fetchone()
-        out.total, out.eligible = int(row[0]), int(row[1])
-        out.amount = to_amount(row[2]) if rule.rule.outcome_type is Type.NUMBER else decimal.Decimal(0)
-        out.near_miss = int(row[3])
-        for i, clause in enumerate(rule.rule.clauses):
-            out.clauses.append(
-                ClauseStat(clause.article, clause.text, int(row[4 + 2 * i]), int(row[5 + 2 * i]))
-            )
+        for row in cur.fetchall():
+            outcome, count, eligible, near = row[0], int(row[1]), int(row[2]), int(row[3])
+            out.total += count
+            out.eligible += eligible
+            out.near_miss += near
+            if money and outcome is not None:  # every record of the group is eligible
+                out.amount += to_amount(outcome) * count
+            for i in range(n):
+                failed[i] += int(row[4 + 2 * i])
+                sole[i] += int(row[5 + 2 * i])
+        out.clauses = [
+            ClauseStat(clause.article, clause.text, failed[i], sole[i])
+            for i, clause in enumerate(rule.rule.clauses)
+        ]
         if rule.rule.outcome_type is Type.STRING and sql.outcome:
             cur.execute(
                 f"SELECT {sql.outcome}, COUNT(*) FROM {frm} WHERE {where} AND ({sql.where})"  # noqa: S608

@@ -34,7 +34,7 @@ from .nodes import (
     Unary,
     Value,
 )
-from .schema import TODAY, Catalogue, Type
+from .schema import TODAY, Catalogue, Field, Type
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 FUNCTIONS = ("min", "max", "date")
@@ -173,6 +173,61 @@ def decode_string(token: str) -> str:
     return _ESCAPE_RE.sub(sub, body)
 
 
+# -- values of coded fields ------------------------------------------------------------------------
+
+
+def _named(f: Field) -> str:
+    return f"“{f.name}”（{f.label}）"
+
+
+def _valid_form(f: Field) -> str:
+    if f.choices:
+        return f"可选值：{'、'.join(f.choices)}"
+    return f"{f.code_form}，例如 {'、'.join(f.code_examples)}"
+
+
+def _close_value(f: Field, value: str) -> str | None:
+    """The value the editor probably meant: another spelling of a code (case, spaces, a GB/T 4754
+    section letter before digits such as “C39”), or the nearest choice."""
+    text = value.strip()
+    candidates = [text, text.upper(), re.sub(r"^[A-Za-z]+(?=\d)", "", text), re.sub(r"[\s.\-_]", "", text)]
+    for c in candidates:
+        if c and c != value and f.admits(c):
+            return c
+    if f.choices:
+        contained = [c for c in f.choices if c and (c in text or text in c)]
+        if len(contained) == 1:
+            return contained[0]
+        close = difflib.get_close_matches(text, f.choices, n=1, cutoff=0.5)
+        return close[0] if close else None
+    return None
+
+
+def _not_a_value(f: Field, value: str) -> str:
+    if f.choices:
+        message = f"{_named(f)}没有取值“{value}”，{_valid_form(f)}"
+    else:
+        message = f"{_named(f)}没有代码“{value}”：{_valid_form(f)}"
+    guess = _close_value(f, value)
+    if guess is not None:
+        message += f"；您是否要写“{guess}”？"
+        if f.codes and any(len(c) > len(guess) and c.startswith(guess) for c in f.codes):
+            message += f'（含其下各级代码请写 {f.name}.startsWith("{guess}")）'
+    return message
+
+
+def _not_a_prefix(f: Field, prefix: str) -> str:
+    what = "取值" if f.choices else "代码"
+    message = f"{_named(f)}没有以“{prefix}”开头的{what}，{_valid_form(f)}"
+    guess = _close_value(f, prefix)
+    if guess is None and f.codes:
+        stripped = re.sub(r"^[A-Za-z]+(?=\d)", "", prefix.strip())
+        guess = stripped if stripped != prefix and f.admits_prefix(stripped) else None
+    if guess is not None:
+        message += f'；您是否要写 {f.name}.startsWith("{guess}")？'
+    return message
+
+
 # -- the checker -----------------------------------------------------------------------------------
 
 
@@ -254,14 +309,16 @@ class _Checker:
         return pos if pos >= 0 else left.meta.end_pos
 
     def check_choice(self, target: Node, lit: Node) -> None:
-        if not (isinstance(target, FieldRef) and target.field.choices):
+        """A literal compared with (listed for, or keyed on) a coded field must be a value the data
+        can hold: anything else makes the comparison always false (or ``!=`` always true)."""
+        if not (isinstance(target, FieldRef) and target.field.coded):
             return
-        if isinstance(lit, Literal) and isinstance(lit.value, str) and lit.value not in target.field.choices:
-            self.err(
-                lit.start,
-                f"“{target.name}”没有取值“{lit.value}”，可选值：{'、'.join(target.field.choices)}",
-                target.name,
-            )
+        if isinstance(lit, Literal) and isinstance(lit.value, str) and not target.field.admits(lit.value):
+            self.err(lit.start, _not_a_value(target.field, lit.value), target.name)
+
+    def check_prefix(self, target: Node, prefix: str, offset: int) -> None:
+        if isinstance(target, FieldRef) and target.field.coded and not target.field.admits_prefix(prefix):
+            self.err(offset, _not_a_prefix(target.field, prefix), target.name)
 
     def _unsupported(self, message: str) -> Callable[[Tree], Node | None]:
         def handler(t: Tree) -> Node | None:
@@ -638,6 +695,7 @@ class _Checker:
             )
             return None
         assert isinstance(arg, Literal) and isinstance(arg.value, str)
+        self.check_prefix(receiver, arg.value, arg.start)
         return StartsWith(
             start=t.meta.start_pos, end=t.meta.end_pos, type=Type.BOOL, operand=receiver, prefix=arg.value
         )

@@ -41,7 +41,14 @@ _TYPE_LABELS = {
 
 @dataclass(frozen=True)
 class Field:
-    """One readable field. ``choices`` (for STRING) lists every value it can take."""
+    """One readable field.
+
+    A *coded* STRING field takes its values from a closed set, in the form the data holds them:
+    ``choices`` lists them all when they are few (shown in full to the policy editor), ``codes``
+    holds a code table too long to list (GB/T 4754 industries), with ``code_form`` saying in plain
+    Chinese how its codes are written and ``code_examples`` a few of them. A rule comparing a coded
+    field with a value outside its set is refused (it could never be true, or never false).
+    """
 
     name: str
     type: Type
@@ -49,12 +56,38 @@ class Field:
     description: str = ""
     choices: tuple[str, ...] = ()
     unit: str = ""
+    codes: frozenset[str] = frozenset()
+    code_form: str = ""
+    code_examples: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.isascii():
             raise ValueError(f"field name must be an ASCII identifier: {self.name!r}")
-        if self.choices and self.type is not Type.STRING:
-            raise ValueError(f"only string fields take choices: {self.name}")
+        if (self.choices or self.codes) and self.type is not Type.STRING:
+            raise ValueError(f"only string fields take choices or codes: {self.name}")
+        if self.choices and self.codes:
+            raise ValueError(f"a field lists its choices or holds a code table, not both: {self.name}")
+        if self.codes and not (self.code_form and self.code_examples):
+            raise ValueError(f"a code table needs its form and examples: {self.name}")
+        wrong = [c for c in self.code_examples if c not in self.codes]
+        if wrong:
+            raise ValueError(f"examples not in the code table of {self.name}: {wrong}")
+
+    @property
+    def coded(self) -> bool:
+        """True when the field's values form a closed set (``choices`` or ``codes``)."""
+        return bool(self.choices or self.codes)
+
+    def admits(self, value: str) -> bool:
+        """Whether the data can hold ``value`` (always, for a field that is not coded)."""
+        if self.choices:
+            return value in self.choices
+        return not self.codes or value in self.codes
+
+    def admits_prefix(self, prefix: str) -> bool:
+        """Whether some value the data can hold starts with ``prefix``."""
+        values = self.choices or self.codes
+        return not values or any(v.startswith(prefix) for v in values)
 
 
 @dataclass(frozen=True)

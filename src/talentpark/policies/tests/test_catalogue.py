@@ -53,3 +53,68 @@ def test_postgresql_sessions_run_without_jit() -> None:
     with connection.cursor() as cur:
         cur.execute("SHOW jit")
         assert cur.fetchone()[0] == "off"
+
+
+def test_every_text_field_is_coded_and_documented_in_its_stored_form() -> None:
+    """A text field lists its values or holds a code table (no free text: a rule could not be
+    checked against what the data holds), and the office's doc shows them as the data holds them."""
+    doc = render_markdown()
+    for kind in KINDS.values():
+        for s in kind.sources:
+            f = s.field
+            if f.type is not Type.STRING:
+                continue
+            assert f.coded, f.name
+            row = next(line for line in doc.splitlines() if line.startswith(f"| `{f.name}` |"))
+            for value in f.choices or f.code_examples:
+                assert value in row, (f.name, value)
+    industry = KINDS["enterprise"].catalogue.by_name["industry"]
+    assert {"C", "39", "391", "3911"} <= industry.codes and "C39" not in industry.codes
+
+
+@pytest.mark.django_db
+def test_the_data_holds_only_the_documented_values_of_coded_fields(world) -> None:
+    """Every raw code the registry can store comes out of the catalogue's SQL as a documented
+    value (labels for the listed fields, codes of the table for industries)."""
+    from talentpark.core.models import Industry
+    from talentpark.registry.models import Enterprise, EnterpriseChainRole, IndustryChain, Person, Talent
+    from talentpark.registry.tests.factories import EnterpriseFactory, PersonFactory, TalentFactory
+
+    industries = list(Industry.objects.order_by("code"))
+    assert {i.code for i in industries} == KINDS["enterprise"].catalogue.by_name["industry"].codes
+    levels = {i.level: i for i in industries}
+    chain = IndustryChain.objects.create(zone=world.zone, name="测试链")
+    enterprises = []
+    for i, scale in enumerate(Enterprise.Scale.values):
+        e = EnterpriseFactory(zone=world.zone, scale=scale, industry=list(levels.values())[i % len(levels)])
+        enterprises.append(e)
+    roles = ["master", "leading", "supporting"]
+    for e, role in zip(enterprises, roles, strict=False):
+        EnterpriseChainRole.objects.create(zone=world.zone, enterprise=e, chain=chain, role=role)
+    sexes = [c for c, _ in Person._meta.get_field("sex").choices]
+    degrees = [c for c, _ in Person._meta.get_field("highest_degree").choices] + [""]
+    talent_choices = {
+        name: [c for c, _ in Talent._meta.get_field(name).choices]
+        for name in ("professional_title", "skill_level", "programme_level", "housing", "tier")
+    }
+    width = max(len(degrees), *(len(v) for v in talent_choices.values()))
+    for i in range(width):
+        person = PersonFactory(
+            zone=world.zone, sex=sexes[i % len(sexes)], highest_degree=degrees[i % len(degrees)]
+        )
+        TalentFactory(
+            zone=world.zone,
+            person=person,
+            employer=enterprises[i % len(enterprises)],
+            **{name: values[i % len(values)] for name, values in talent_choices.items()},
+        )
+    today = dt.date(2026, 11, 2)
+    for name, kind in KINDS.items():
+        coded = [s.field for s in kind.sources if s.field.coded]
+        model = Talent if name == "talent" else Enterprise
+        ids = list(model.objects.filter(zone=world.zone).values_list("pk", flat=True))
+        records = engine.load_records(name, world.zone.pk, [f.name for f in coded], today, ids)
+        assert len(records) == len(ids) > 3
+        for f in coded:
+            seen = {r[f.name] for r in records.values()} - {None}
+            assert seen and all(f.admits(v) for v in seen), (f.name, seen)

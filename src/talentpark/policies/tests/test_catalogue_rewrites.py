@@ -65,7 +65,9 @@ def records(world) -> None:
     university = University.objects.order_by("pk").first()
     n = max(len(births), len(entries), len(graduations), len(children))
     for i in range(n):
-        person = PersonFactory(birth_date=births[i % len(births)], highest_degree=degrees[i % len(degrees)])
+        person = PersonFactory(
+            zone=world.zone, birth_date=births[i % len(births)], highest_degree=degrees[i % len(degrees)]
+        )
         tier, valid = tiers[i % len(tiers)]
         TalentFactory(
             zone=world.zone,
@@ -213,3 +215,182 @@ def test_the_preview_counts_what_the_filter_admits(world, records) -> None:
         assert shown.eligible == len(admitted), v.policy.title
         counted += shown.eligible
     assert counted
+
+
+# -- whole years on 29 February: the calendar, not a vendor's date arithmetic ----------------------
+
+
+def _whole_years(since: dt.date, today: dt.date) -> int:
+    """Completed years from ``since`` to ``today`` by the calendar (a 29 February anniversary falls
+    on 1 March in a common year): the oracle every engine is held to."""
+    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
+def _oracle_talents(zone_id: int, today: dt.date) -> dict[int, dict[str, object]]:
+    """The whole-year fields of every active talent of the zone, computed in Python from the rows."""
+    from talentpark.registry.models import Talent
+
+    out: dict[int, dict[str, object]] = {}
+    talents = Talent.objects.filter(zone_id=zone_id, status="active").select_related("person")
+    for t in talents.prefetch_related("person__educations", "person__family"):
+        graduations = [e.graduated_on for e in t.person.educations.all() if e.graduated_on]
+        children = [f.birth_date for f in t.person.family.all() if f.relation == "child"]
+        dated = [b for b in children if b is not None]
+        out[t.pk] = {
+            "age": _whole_years(t.person.birth_date, today),
+            "years_in_zone": _whole_years(t.zone_entry_date, today),
+            "years_since_graduation": _whole_years(max(graduations), today) if graduations else None,
+            "youngest_child_age": _whole_years(max(dated), today) if dated else None,
+            "children_count": len(children),
+            "children_under_18": sum(1 for b in dated if _whole_years(b, today) < 18),
+        }
+    return out
+
+
+@pytest.fixture
+def platforms(world) -> None:
+    """Enterprises whose academician workstations and postdoc stations were approved around the
+    one-year anniversaries of the as-of dates (29 February among them)."""
+    from talentpark.registry.models import Platform
+    from talentpark.registry.tests.factories import EnterpriseFactory
+
+    for i, day in enumerate(_around([1])):
+        enterprise = EnterpriseFactory(zone=world.zone, name=f"认定日测试企业{i}")
+        kind = "academician" if i % 2 else "postdoc_station"
+        Platform.objects.create(
+            zone=world.zone,
+            name=f"平台{i}",
+            kind=kind,
+            level="provincial",
+            enterprise=enterprise,
+            approved_on=day,
+        )
+
+
+WHOLE_YEAR_RULES = [
+    "children_under_18 > 0",
+    "children_under_18 == 0",
+    "youngest_child_age < 18",
+    "youngest_child_age >= 18",
+    "age >= 36",
+    "age < 35",
+    "years_in_zone >= 1",
+    "years_in_zone < 1",
+    "years_since_graduation <= 3",
+]
+
+
+@pytest.mark.django_db
+def test_whole_years_follow_the_calendar_on_29_february_in_every_engine(world, records, platforms) -> None:
+    """Births on 29 February and the days around every cut-off, as-of dates on 28/29 February and
+    1 March of leap and common years: the catalogue's SQL values (per row and bulk forms), the SQL
+    filter (rewrites), the preview's count, the Python evaluator and Polars all give the calendar's
+    whole years. SQLite's ``date(x, '-18 years')`` lands on 1 March from 29 February (PostgreSQL's
+    interval on 28 February), so a child who is 17 would count as an adult there."""
+    import polars as pl
+
+    from talentpark.policies.catalogue import ENTERPRISE
+    from talentpark.policies.tests.factories import make_policy, make_version
+    from talentpark.registry.models import Platform
+
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    names = ["age", "years_in_zone", "years_since_graduation", "youngest_child_age", "children_count"]
+    names.append("children_under_18")
+    zone = world.zone.pk
+    differ = 0
+    for today in AS_OF:
+        oracle = _oracle_talents(zone, today)
+        ids = sorted(oracle)
+        for bulk in (False, True):
+            columns = TALENT.columns(vendor, today, names, bulk=bulk)
+            frm = TALENT.from_clause(vendor, today, names, bulk=bulk)
+            select = ", ".join(["t.id", *(columns[n] for n in names)])
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT {select} FROM {frm} WHERE {TALENT.zone_filter.format(zone=zone)}")  # noqa: S608
+                loaded = {row[0]: dict(zip(names, row[1:], strict=True)) for row in cur.fetchall()}
+            wrong = {
+                i: (loaded.get(i), oracle.get(i))
+                for i in set(loaded) | set(oracle)
+                if loaded.get(i) != oracle.get(i)
+            }
+            assert not wrong, (today, bulk, vendor, wrong)
+        assert engine.load_records("talent", zone, names, today, ids) == oracle
+        for expr in WHOLE_YEAR_RULES:
+            rule = compile_rule(Rule(clauses=(Clause("第一条", "x", expr),), outcome=None), TALENT.catalogue)
+            expected = {i for i in ids if rule.eligible(oracle[i], today)}
+            schema = rule.frame_schema()
+            frame = pl.DataFrame([{"id": i, **{n: oracle[i][n] for n in schema}} for i in ids])
+            by_polars = set(frame.filter(rule.to_polars(today).eligible)["id"].to_list())
+            assert by_polars == expected, (expr, today)
+            version = make_version(
+                make_policy(world.zone, title=f"{expr} {today}"),
+                clauses=[{"article": "第一条", "text": "x", "expr": expr}],
+                outcome_kind="none",
+                outcome_expr="",
+            )
+            assert {rid for rid, _ in engine.eligible_rows(version, today)} == expected, (expr, today)
+            assert engine.preview(version, today).eligible == len(expected), (expr, today)
+            differ += 0 < len(expected) < len(ids)
+        # Enterprises: "approved within the year before the as-of date" = less than one whole year.
+        platforms_ = Platform.objects.filter(zone_id=zone, enterprise__isnull=False, level="provincial")
+        want = {
+            (p.enterprise_id, p.kind): int(_whole_years(p.approved_on, today) < 1)
+            for p in platforms_
+            if p.approved_on is not None
+        }
+        counts = ["new_academician_stations", "new_postdoc_stations"]
+        got = engine.load_records("enterprise", zone, counts, today, sorted({e for e, _ in want}))
+        for (eid, kind), n in want.items():
+            field = "new_academician_stations" if kind == "academician" else "new_postdoc_stations"
+            assert got[eid][field] == n, (today, eid, kind, vendor)
+        columns = ENTERPRISE.columns(vendor, today, counts)
+        assert {s.field.name for s in ENTERPRISE.sources if s.field.name in counts} == set(columns)
+    assert differ  # the rules split the records on every kind of cut-off
+
+
+def _hand_sql():  # type: ignore[no-untyped-def]
+    """bench/policy_hand_sql.py (the benchmark's hand-written queries; bench/ is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[4] / "bench" / "policy_hand_sql.py"
+    spec = importlib.util.spec_from_file_location("policy_hand_sql", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["schooling", "platform_reward", "rent", "living_v1", "apartment"])
+def test_the_benchmarks_hand_written_sql_admits_what_the_compiled_rule_admits(
+    world, records, platforms, key: str
+) -> None:
+    """The benchmark compares speeds only if both admit the same records: on 29 February too."""
+    from talentpark.demo import policy_rules
+    from talentpark.policies.tests.factories import make_policy, make_version
+    from talentpark.registry.models import Talent
+
+    hand_sql = _hand_sql()
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    const, number = hand_sql.POLICIES[key]
+    spec = next(v for v in getattr(policy_rules, const).versions if v.number == number)
+    version = make_version(
+        make_policy(world.zone, title=key, target=spec.target),
+        target=spec.target,
+        clauses=spec.clauses_json(),
+        outcome_kind=spec.outcome_kind,
+        outcome_expr=spec.outcome_expr,
+        outcome_article=spec.outcome_article,
+    )
+    if key == "schooling":  # the records' tiers are few: give everyone one, so children decide
+        Talent.objects.filter(zone=world.zone).update(tier="A", tier_valid_until=None)
+    admitted = 0
+    for today in AS_OF:
+        compiled = {rid for rid, _ in engine.eligible_rows(version, today)}
+        with connection.cursor() as cur:
+            cur.execute(hand_sql.HAND_SQL[key](hand_sql.Hand(vendor, world.zone.pk, today)))
+            hand = {row[0] for row in cur.fetchall()}
+        assert hand == compiled, (key, today, sorted(hand ^ compiled))
+        admitted += len(compiled)
+    assert admitted, key

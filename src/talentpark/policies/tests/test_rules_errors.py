@@ -125,18 +125,30 @@ def only(expr: str) -> RuleProblem:
             12,
             None,
         ),
-        ('tier == "F"', "条款 1（第二条）第1行第9列：“tier”没有取值“F”，可选值：A、B、C、D、E", 1, 9, "tier"),
-        ('"F" != tier', "条款 1（第二条）第1行第1列：“tier”没有取值“F”，可选值：A、B、C、D、E", 1, 1, "tier"),
+        (
+            'tier == "F"',
+            "条款 1（第二条）第1行第9列：“tier”（人才层次）没有取值“F”，可选值：A、B、C、D、E",
+            1,
+            9,
+            "tier",
+        ),
+        (
+            '"F" != tier',
+            "条款 1（第二条）第1行第1列：“tier”（人才层次）没有取值“F”，可选值：A、B、C、D、E",
+            1,
+            1,
+            "tier",
+        ),
         (
             'tier in ["A", "F"]',
-            "条款 1（第二条）第1行第15列：“tier”没有取值“F”，可选值：A、B、C、D、E",
+            "条款 1（第二条）第1行第15列：“tier”（人才层次）没有取值“F”，可选值：A、B、C、D、E",
             1,
             15,
             "tier",
         ),
         (
             '{"A": true, "G": false}[tier]',
-            "条款 1（第二条）第1行第13列：“tier”没有取值“G”，可选值：A、B、C、D、E",
+            "条款 1（第二条）第1行第13列：“tier”（人才层次）没有取值“G”，可选值：A、B、C、D、E",
             1,
             13,
             "tier",
@@ -454,3 +466,110 @@ def test_today_is_reserved_and_date_typed() -> None:
 def test_catalogue_without_choices_accepts_any_string() -> None:
     cat = Catalogue.of("enterprise", "企业", [Field("scale", Type.STRING, "规模")])
     assert check_expression('scale == "巨型"', cat, Type.BOOL) == []
+
+
+# -- coded fields: a value the data cannot hold is an authoring error ------------------------------
+
+INDUSTRIES = frozenset({"C", "39", "391", "3911", "3914", "I", "65", "651", "6511"})
+CODED = Catalogue.of(
+    "enterprise",
+    "企业",
+    [
+        Field(
+            "industry",
+            Type.STRING,
+            "行业代码",
+            codes=INDUSTRIES,
+            code_form="门类为一个字母，大类、中类、小类分别为 2、3、4 位数字",
+            code_examples=("3911", "39", "C"),
+        ),
+        Field("degree", Type.STRING, "最高学历", choices=("本科", "硕士", "博士")),
+        Field("note", Type.STRING, "备注"),
+    ],
+)
+FORM = "门类为一个字母，大类、中类、小类分别为 2、3、4 位数字，例如 3911、39、C"
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        (
+            'industry == "C39"',
+            f"第1行第13列：“industry”（行业代码）没有代码“C39”：{FORM}；您是否要写“39”？"
+            '（含其下各级代码请写 industry.startsWith("39")）',
+        ),
+        (
+            '"C3911" != industry',
+            f"第1行第1列：“industry”（行业代码）没有代码“C3911”：{FORM}；您是否要写“3911”？",
+        ),
+        (
+            'industry in ["3911", "c"]',
+            f"第1行第22列：“industry”（行业代码）没有代码“c”：{FORM}；您是否要写“C”？",
+        ),
+        ('industry == "3999"', f"第1行第13列：“industry”（行业代码）没有代码“3999”：{FORM}"),
+        (
+            '{"3911": 1, "C39": 2}[industry] > 0',
+            f"第1行第13列：“industry”（行业代码）没有代码“C39”：{FORM}；您是否要写“39”？"
+            '（含其下各级代码请写 industry.startsWith("39")）',
+        ),
+        (
+            'industry.startsWith("C39")',
+            f'第1行第21列：“industry”（行业代码）没有以“C39”开头的代码，{FORM}；您是否要写 industry.startsWith("39")？',
+        ),
+        ('industry.startsWith("7")', f"第1行第21列：“industry”（行业代码）没有以“7”开头的代码，{FORM}"),
+        ('degree == "大学"', "第1行第11列：“degree”（最高学历）没有取值“大学”，可选值：本科、硕士、博士"),
+        (
+            'degree in ["博士", "硕士研究生"]',
+            "第1行第18列：“degree”（最高学历）没有取值“硕士研究生”，可选值：本科、硕士、博士；您是否要写“硕士”？",
+        ),
+        (
+            'degree.startsWith("大")',
+            "第1行第19列：“degree”（最高学历）没有以“大”开头的取值，可选值：本科、硕士、博士",
+        ),
+    ],
+)
+def test_a_coded_field_compared_with_a_value_it_cannot_hold_is_refused(expr: str, message: str) -> None:
+    problems = check_expression(expr, CODED, Type.BOOL)
+    assert [p.message for p in problems] == [message]
+    assert problems[0].field == ("degree" if "degree" in expr else "industry")
+
+
+def test_a_rule_with_an_impossible_code_does_not_compile_and_names_the_field() -> None:
+    rule = Rule(
+        clauses=(Clause("第三条", "属于计算机制造业", 'industry in ["C39", "C391"]'),),
+        outcome='industry.startsWith("39") ? 100000 : 50000',
+        outcome_article="第四条",
+    )
+    with pytest.raises(RuleError) as exc:
+        compile_rule(rule, CODED)
+    assert [(p.part, p.clause_index, p.field, p.column) for p in exc.value.errors] == [
+        ("clause", 0, "industry", 14),
+        ("clause", 0, "industry", 21),
+    ]
+    assert exc.value.errors[0].message.startswith(
+        "条款 1（第三条）第1行第14列：“industry”（行业代码）没有代码“C39”"
+    )
+
+
+def test_codes_the_data_holds_and_free_text_are_accepted() -> None:
+    for expr in (
+        'industry == "3911"',
+        'industry in ["C", "39", "6511"]',
+        'industry != "I"',
+        'industry.startsWith("39") || industry.startsWith("65")',
+        'industry.startsWith("")',
+        'degree in ["博士", "硕士"]',
+        'degree.startsWith("博")',
+        'note == "C39"',
+        'note.startsWith("任意")',
+    ):
+        assert check_expression(expr, CODED, Type.BOOL) == [], expr
+
+
+def test_a_code_table_needs_its_form_and_real_examples() -> None:
+    with pytest.raises(ValueError, match="form and examples"):
+        Field("industry", Type.STRING, "行业代码", codes=INDUSTRIES)
+    with pytest.raises(ValueError, match="examples not in the code table"):
+        Field("industry", Type.STRING, "行业代码", codes=INDUSTRIES, code_form="…", code_examples=("C39",))
+    with pytest.raises(ValueError, match="choices or codes"):
+        Field("n", Type.INT, "数", codes=INDUSTRIES, code_form="…", code_examples=("39",))
