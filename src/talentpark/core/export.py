@@ -11,19 +11,24 @@
 * **Formula injection** (OWASP "CSV injection"): a text cell starting with ``= + - @``,
   tab or CR gets a leading apostrophe, in both formats, and .xlsx cells are always
   written as strings, never as formulas.
-* **Streaming**: CSV rows are produced while they are sent (``StreamingHttpResponse``;
-  under ASGI through an async iterator, so nothing is buffered). An .xlsx is a zip and
-  cannot be streamed while it is built: openpyxl's write-only mode writes it row by
-  row to a temporary file under ``var/exports/``, which is unlinked as soon as it is
-  opened for sending (the open handle streams it; nothing stays on disk after the
-  download, nor after a failure).
+* **Streaming**: both formats are produced while they are sent (``StreamingHttpResponse``;
+  under ASGI through an async iterator), rows read from the database in chunks
+  (``.iterator(chunk_size=...)``, prefetches per chunk). An .xlsx is a zip: the zip is
+  written into the response as it grows (:func:`stream_xlsx`, data descriptors instead of
+  sizes known in advance), the data sheet's XML deflated row by row by openpyxl's
+  write-only worksheet writer; the small parts (styles, workbook, other sheets such as
+  说明 and 代码表) follow the rows. Nothing is written to disk, and the first bytes leave
+  after the first rows, not after the last (35,000 talents: docs/benchmarks.md).
 * **Limits** (WEB-7): one export at a time per user in this process (a second one gets
-  429 until the first has been sent), and at most ``TALENTPARK_EXPORT_MAX_ROWS`` rows
-  in an .xlsx (CSV is unbounded). Responses carry ``Cache-Control: no-store``.
+  429 until the first has been sent or abandoned: the guard is released when the body
+  iterator finishes, is closed — a client that goes away closes it — or the response is
+  closed), and at most ``TALENTPARK_EXPORT_MAX_ROWS`` rows in an .xlsx (CSV is
+  unbounded). Responses carry ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -31,6 +36,7 @@ import os
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +54,11 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from talentpark.accounts.access import can, has_perm
 from talentpark.core import audit
@@ -76,8 +85,23 @@ class ExportSpec:
     row: Callable[[Any], Sequence[Any]]  # object → cell values (Sensitive values are masked or revealed)
     pii_fields: Sequence[str] = ()  # attribute names of the PII columns, for the access log
     prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None
-    # Writes the .xlsx itself (e.g. with drop-downs): (path, header-less rows, user) → None.
-    write_xlsx: Callable[[Path, Iterable[Sequence[Any]], Any], None] | None = None
+    # Lays out the .xlsx itself (e.g. with drop-downs and more sheets): user → XlsxBook.
+    xlsx_book: Callable[[Any], XlsxBook] | None = None
+
+
+@dataclass(frozen=True)
+class XlsxBook:
+    """A write-only openpyxl workbook whose data sheet :func:`stream_xlsx` streams.
+
+    ``header()`` appends the header row(s) and ``row(values)`` one data row to ``sheet``;
+    ``finish()`` runs after the last row (e.g. to add more sheets to ``book``).
+    """
+
+    book: Workbook
+    sheet: Any
+    header: Callable[[], None]
+    row: Callable[[Sequence[Any]], None]
+    finish: Callable[[], None] = lambda: None
 
 
 _registry: dict[str, Callable[[Listing, Any], ExportSpec]] = {}
@@ -193,22 +217,119 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
-def write_plain_xlsx(path: Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def plain_book(sheet: str, headers: Sequence[str]) -> XlsxBook:
     """A write-only workbook: bold frozen header, text cells typed as strings, dates formatted."""
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet or "Sheet1")
     ws.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
-    head = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=str(header))
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        head.append(cell)
-    ws.append(head)
-    for values in rows:
-        ws.append([xlsx_cell(ws, v) for v in values])
-    book.save(path)
+
+    def header() -> None:
+        head = []
+        for text in headers:
+            cell = WriteOnlyCell(ws, value=str(text))
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            head.append(cell)
+        ws.append(head)
+
+    return XlsxBook(book, ws, header, lambda values: ws.append([xlsx_cell(ws, v) for v in values]))
+
+
+def write_plain_xlsx(path: Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """The plain workbook of ``rows`` written to ``path``."""
+    with path.open("wb") as fh:
+        for chunk in stream_xlsx(plain_book(sheet, headers), rows):
+            fh.write(chunk)
+
+
+class _Sink:
+    """The unseekable file the zip is written into; the generator drains it between rows."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        self._parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        self.size = 0
+        return data
+
+
+class _StreamedSheetWriter(ExcelWriter):  # type: ignore[misc]
+    """openpyxl's workbook writer, told that one sheet is already in the archive."""
+
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, streamed: Any) -> None:
+        super().__init__(workbook, archive)
+        self._streamed = streamed
+
+    def write_worksheet(self, ws: Any) -> None:
+        if ws is not self._streamed:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
+
+
+STREAM_FLUSH_BYTES = 64 * 1024
+CSV_CHUNK_ROWS = 500
+STREAM_CHECK_ROWS = 100
+
+
+def stream_xlsx(xbook: XlsxBook, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """The .xlsx of ``rows`` as a stream of byte chunks, produced while the rows are.
+
+    The data sheet's XML goes straight into its zip entry (deflated, sizes in a data
+    descriptor after the data, which a zip written to an unseekable stream uses); the
+    other parts — which depend on the whole sheet (styles) or are small — follow it.
+    Closing the iterator early stops reading ``rows`` (and closes them if they are a
+    generator); the half-written zip is dropped.
+    """
+    sink = _Sink()
+    book, ws = xbook.book, xbook.sheet
+    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ws._id = book.worksheets.index(ws) + 1  # the part name openpyxl will give it
+    entry = archive.open(ws.path[1:], "w", force_zip64=True)
+    finished = False
+    try:
+        ws._writer = WorksheetWriter(ws, out=entry)
+        ws._writer.write_top()
+        xbook.header()
+        sent = False
+        for n, values in enumerate(rows, start=1):
+            xbook.row(values)
+            # The first bytes as soon as there are any; then in chunks of a useful size.
+            if n % STREAM_CHECK_ROWS == 0 and sink.size >= (STREAM_FLUSH_BYTES if sent else 1):
+                sent = True
+                yield sink.take()
+        ws.close()  # the sheet's tail (validations, …) and the end of its XML
+        entry.close()
+        xbook.finish()
+        book.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+        _StreamedSheetWriter(book, archive, ws).write_data()
+        archive.close()
+        finished = True
+        yield sink.take()
+    finally:
+        if not finished:  # closed early or failed: end the half-written zip quietly and drop it
+            for step in (ws.close, entry.close, archive.close):
+                with contextlib.suppress(Exception):
+                    step()
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def xlsx_cell(ws: Any, value: Any) -> Any:
@@ -244,57 +365,75 @@ def _csv_chunks(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool) -> Ite
     buf.truncate()
     for n, values in enumerate(_rows(qs, spec, unmask), start=1):
         writer.writerow([_csv_text(v) for v in values])
-        if n % 500 == 0:
+        if n % CSV_CHUNK_ROWS == 0:
             yield buf.getvalue().encode()
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue().encode()
 
 
-def _file_chunks(fh: Any) -> Iterator[bytes]:
-    try:
-        while chunk := fh.read(256 * 1024):
-            yield chunk
-    finally:
-        fh.close()
+def _xlsx_chunks(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool, user: Any) -> Iterator[bytes]:
+    xbook = spec.xlsx_book(user) if spec.xlsx_book is not None else plain_book(spec.sheet, spec.headers)
+    return stream_xlsx(xbook, _rows(qs, spec, unmask))
 
 
 def build_xlsx(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool, user: Any) -> Any:
-    """Write the workbook to a temporary file and return it opened, already unlinked."""
+    """The whole workbook in an unlinked temporary file, opened (benchmarks; the view streams)."""
     fd, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=export_dir())
-    os.close(fd)
     path = Path(name)
     try:
-        rows = _rows(qs, spec, unmask)
-        if spec.write_xlsx is not None:
-            spec.write_xlsx(path, rows, user)
-        else:
-            write_plain_xlsx(path, spec.sheet, spec.headers, rows)
-        fh = path.open("rb")
+        with os.fdopen(fd, "w+b") as fh:
+            for chunk in _xlsx_chunks(qs, spec, unmask, user):
+                fh.write(chunk)
+        result = path.open("rb")
     finally:
         path.unlink(missing_ok=True)  # PI-12: the open handle is all that is left
-    return fh
+    return result
 
 
 # -- one export at a time per user ---------------------------------------------------------
 
 _active_lock = threading.Lock()
-_active: dict[int, float] = {}
+_active: dict[int, tuple[object, float]] = {}  # user id → (this export's token, started)
 
 
-def _acquire(user_id: int) -> bool:
+def _acquire(user_id: int) -> object | None:
+    """A token for this user's one export, or None while another one is running."""
     now = time.monotonic()
     with _active_lock:
-        started = _active.get(user_id)
-        if started is not None and now - started < STALE_SECONDS:
-            return False
-        _active[user_id] = now
-        return True
+        held = _active.get(user_id)
+        if held is not None and now - held[1] < STALE_SECONDS:
+            return None
+        token = object()
+        _active[user_id] = (token, now)
+        return token
 
 
-def _release(user_id: int) -> None:
+def _release(user_id: int, token: object) -> None:
+    """Free the guard if ``token`` still holds it (idempotent; never frees a later export's)."""
     with _active_lock:
-        _active.pop(user_id, None)
+        held = _active.get(user_id)
+        if held is not None and held[0] is token:
+            del _active[user_id]
+
+
+def is_exporting(user_id: int) -> bool:
+    with _active_lock:
+        held = _active.get(user_id)
+    return held is not None and time.monotonic() - held[1] < STALE_SECONDS
+
+
+def _guarded(chunks: Iterator[bytes], user_id: int, token: object) -> Iterator[bytes]:
+    """``chunks``, with the guard released when they end, fail or are closed (client gone)."""
+    try:
+        yield from chunks
+    finally:
+        try:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        finally:
+            _release(user_id, token)
 
 
 async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
@@ -368,7 +507,8 @@ def export_listing(listing: Listing, request: HttpRequest) -> HttpResponse | Str
             400,
         )
     assert user.pk is not None
-    if not _acquire(user.pk):
+    token = _acquire(user.pk)
+    if token is None:
         return _message(request, gettext("您已有一个导出正在进行，请等它下载完成后再试"), 429)
     try:
         ctx = ActionContext.from_request(request, reason=request.POST.get("reason", "").strip()[:300])
@@ -403,14 +543,15 @@ def export_listing(listing: Listing, request: HttpRequest) -> HttpResponse | Str
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{gettext(listing.title)}-{stamp}.{fmt}"
         if fmt == "csv":
-            chunks: Iterator[bytes] = _csv_chunks(qs, spec, unmask)
+            chunks = _guarded(_csv_chunks(qs, spec, unmask), user.pk, token)
             response = streaming(request, chunks, "text/csv; charset=utf-8", filename)
         else:
-            sweep_exports()
-            response = streaming(request, _file_chunks(build_xlsx(qs, spec, unmask, user)), XLSX, filename)
+            chunks = _guarded(_xlsx_chunks(qs, spec, unmask, user), user.pk, token)
+            response = streaming(request, chunks, XLSX, filename)
     except BaseException:
-        _release(user.pk)
+        _release(user.pk, token)
         raise
-    response._resource_closers.append(lambda: _release(user.pk))  # type: ignore[attr-defined,union-attr]
+    # A response closed without its body being read (or before it started) frees the guard too.
+    response._resource_closers.append(lambda: _release(user.pk, token))  # type: ignore[attr-defined,union-attr]
     request.pii_shown = True  # type: ignore[attr-defined]
     return response

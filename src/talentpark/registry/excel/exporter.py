@@ -5,22 +5,25 @@ same sheet, headers, drop-downs and 说明 — filled with the listed records, s
 exported file can be corrected and imported again (with personal data unmasked: a
 masked ID number cannot be imported). Registered with :func:`core.export.register_export`
 when this module is imported (by ``registry/exports.py``, which ``core.export`` discovers).
+
+The workbook is streamed (:func:`core.export.stream_xlsx`): the data sheet row by row as the
+records are read, then 说明 and 代码表. Rows are read with only the relations the row
+functions follow (not the list page's), educations prefetched per chunk of the iterator.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch
 
 from talentpark.core.codes import Degree, ProfessionalTitle, ProgrammeLevel, Sex, SkillLevel
-from talentpark.core.export import ExportSpec, register_export
+from talentpark.core.export import ExportSpec, XlsxBook, register_export
 from talentpark.core.listing import Listing
 from talentpark.registry.excel.columns import ENTERPRISES, PLATFORMS, PROJECTS, TALENTS, SheetSpec
-from talentpark.registry.excel.template import write_records
+from talentpark.registry.excel.template import RegistryWorkbook
 from talentpark.registry.models import Education, Enterprise, Platform, Project, Talent
 
 
@@ -138,24 +141,37 @@ def _factory(
     prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
 ) -> Callable[[Listing, Any], ExportSpec]:
     def make(listing: Listing, user: Any) -> ExportSpec:
-        def write(path: Path, rows: Iterable[Sequence[Any]], who: Any) -> None:
-            write_records(path, spec, getattr(who, "zone", None), rows)
-
         return ExportSpec(
             sheet=spec.sheet,
             headers=[c.title for c in spec.columns],
             row=row,
             pii_fields=pii,
             prepare=prepare,
-            write_xlsx=write,
+            xlsx_book=lambda who: registry_book(spec, getattr(who, "zone", None)),
         )
 
     return make
 
 
+def registry_book(spec: SheetSpec, zone: Any) -> XlsxBook:
+    """The import-format workbook (drop-downs, 说明, 代码表) with its data sheet streamed."""
+    wb = RegistryWorkbook(spec, zone, spec.columns)
+
+    def finish() -> None:  # what RegistryWorkbook.save adds after the data sheet
+        wb._guide()
+        wb._lists_sheet()
+
+    return XlsxBook(book=wb.book, sheet=wb.ws, header=wb.header, row=wb.row, finish=finish)
+
+
 def _talents(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    return qs.select_related("person__hukou_division", "employer").prefetch_related(
-        Prefetch("person__educations", queryset=Education.objects.select_related("university"))
+    # select_related(None): the list page's joins (zone, specialist) are not exported.
+    return (
+        qs.select_related(None)
+        .select_related("person__hukou_division", "employer")
+        .prefetch_related(
+            Prefetch("person__educations", queryset=Education.objects.select_related("university"))
+        )
     )
 
 
@@ -163,14 +179,21 @@ register_export("registry:talent", _factory(TALENTS, talent_row, ("id_number", "
 register_export(
     "registry:enterprise",
     _factory(
-        ENTERPRISES, enterprise_row, ("contact_phone",), lambda qs: qs.select_related("division", "industry")
+        ENTERPRISES,
+        enterprise_row,
+        ("contact_phone",),
+        lambda qs: qs.select_related(None).select_related("division", "industry"),
     ),
 )
 register_export(
     "registry:platform",
-    _factory(PLATFORMS, platform_row, (), lambda qs: qs.select_related("enterprise", "chain")),
+    _factory(
+        PLATFORMS, platform_row, (), lambda qs: qs.select_related(None).select_related("enterprise", "chain")
+    ),
 )
 register_export(
     "registry:project",
-    _factory(PROJECTS, project_row, (), lambda qs: qs.select_related("enterprise", "chain")),
+    _factory(
+        PROJECTS, project_row, (), lambda qs: qs.select_related(None).select_related("enterprise", "chain")
+    ),
 )
