@@ -8,6 +8,7 @@ housing; the employer's chain drives majors and job titles.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterator
@@ -302,10 +303,16 @@ class TalentFactory:
         same_family = [e for e in self.enterprises if e.family in wanted] or self.enterprises
         employer = rng.choice(same_family)
         specialist_no, dept = self._specialist(employer, 0)
+        # Zones are sealed: this zone keeps its own record of her (same ID number, no login,
+        # no bank account on file), never the main zone's.
+        assert elsewhere.person is not None
+        person = dataclasses.replace(
+            elsewhere.person, no=self.numbering.take("person"), login=None, bank_name="", bank_account=""
+        )
         talent = TalentSpec(
             no=self.numbering.take("talent"),
             zone_code=self.zone.code,
-            person_no=other.person_no,
+            person_no=person.no,
             employer_no=employer.no,
             specialist_no=specialist_no,
             dept_key=dept,
@@ -322,7 +329,12 @@ class TalentFactory:
             housing=HOUSING.RENTED,
             status=STATUS.ACTIVE if active_here else STATUS.LEFT,
         )
-        return TalentBundle(talent=talent, person=None, chain_family=elsewhere.chain_family)
+        return TalentBundle(
+            talent=talent,
+            person=person,
+            educations=list(elsewhere.educations),
+            chain_family=elsewhere.chain_family,
+        )
 
     # parts -----------------------------------------------------------------------------
 

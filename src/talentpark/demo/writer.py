@@ -37,7 +37,7 @@ from talentpark.demo.specs import (
 from talentpark.demo.zones import ZoneProfile
 from talentpark.housing.models import ApartmentUnit
 from talentpark.innovation.models import Lecturer
-from talentpark.policies.models import Policy, PolicyVersion
+from talentpark.policies.models import ApprovalLevel, Policy, PolicyVersion
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import (
     ChainSegment,
@@ -283,6 +283,18 @@ class DemoWriter:
                     )
                 )
         bulk(PolicyVersion, versions)
+        levels = [
+            ApprovalLevel(
+                zone_id=policy.zone_id,
+                policy_id=policy.pk,
+                number=number,
+                approver_id=self.dept_ids[f"{spec.zone_code}/{key}"] if key else None,
+            )
+            for spec, policy in zip(specs, rows, strict=True)
+            if spec.rules is not None
+            for number, key in enumerate(spec.rules.approvers, start=1)
+        ]
+        bulk(ApprovalLevel, levels)
         return len(rows)
 
     # talents ---------------------------------------------------------------------------
@@ -294,11 +306,13 @@ class DemoWriter:
             p = b.person
             if p is not None:
                 person_id = self.pk("person", p.no)
+                zone_id = self.zone_ids[b.talent.zone_code]
                 if p.login:
                     users.append(self._user(p.login))
                 persons.append(
                     Person(
                         id=person_id,
+                        zone_id=zone_id,
                         name=p.name,
                         name_pinyin=p.name_pinyin,
                         id_number=p.id_number,
@@ -318,6 +332,7 @@ class DemoWriter:
                 )
                 educations += [
                     Education(
+                        zone_id=zone_id,
                         person_id=person_id,
                         degree=e.degree,
                         major=e.major,
@@ -328,6 +343,7 @@ class DemoWriter:
                 ]
                 family += [
                     FamilyMember(
+                        zone_id=zone_id,
                         person_id=person_id,
                         relation=f.relation,
                         name=f.name,

@@ -143,11 +143,11 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
     with transaction.atomic():
         person = (
             Person.objects.select_for_update()
-            .filter(id_number_hash=blind_index(rid.number, "id_number"))
+            .filter(zone=zone, id_number_hash=blind_index(rid.number, "id_number"))
             .first()
         )
         if person is None:
-            person = Person(id_number=rid.number, sex=rid.sex, birth_date=rid.birth_date)
+            person = Person(zone=zone, id_number=rid.number, sex=rid.sex, birth_date=rid.birth_date)
         person.name = name
         person.phone = phone
         person.is_returnee = data.is_returnee
@@ -155,6 +155,7 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
         person.save()
         for edu, uni, grad in educations:
             Education.objects.create(
+                zone=zone,
                 person=person,
                 degree=edu.degree,
                 major=clean_text(edu.major),
@@ -288,3 +289,284 @@ def set_talent_tier(ctx: ActionContext, talent: Talent, tier: str, valid_until: 
             after=audit.snapshot(locked, ("tier", "tier_valid_until")),
         )
     return locked
+
+
+# ---------------------------------------------------------------- a talent's own profile
+# (imports local to this section: the top of the module is edited by others)
+from django.utils import timezone  # noqa: E402
+
+from talentpark.registry.models import ProfileChange  # noqa: E402
+
+#
+# She edits her own record. Contact details apply at once; what a policy decides on
+# (degree, title, skill level, employer, programme) and her phone need the office to
+# verify it: they become a pending ProfileChange, and the record keeps the old values
+# until it is approved.
+
+DIRECT_PROFILE_FIELDS = ("email", "position_title", "housing")
+VERIFIED_PROFILE_FIELDS = (
+    "phone",
+    "highest_degree",
+    "professional_title",
+    "title_discipline",
+    "skill_level",
+    "skill_occupation",
+    "employer",
+    "programme_level",
+    "programme_name",
+)
+PROFILE_FIELDS = DIRECT_PROFILE_FIELDS + VERIFIED_PROFILE_FIELDS
+_PERSON_FIELDS = ("email", "phone", "highest_degree")
+PROFILE_LABELS = {
+    "email": "电子邮箱",
+    "position_title": "职务/岗位",
+    "housing": "住房情况",
+    "phone": "手机号码",
+    "highest_degree": "最高学历",
+    "professional_title": "专业技术职称",
+    "title_discipline": "职称专业",
+    "skill_level": "职业技能等级",
+    "skill_occupation": "技能工种",
+    "employer": "工作单位",
+    "programme_level": "入选人才计划",
+    "programme_name": "人才计划名称",
+}
+_PROFILE_CHOICES: dict[str, Any] = {
+    "housing": Talent.Housing,
+    "highest_degree": Degree,
+    "professional_title": ProfessionalTitle,
+    "skill_level": SkillLevel,
+    "programme_level": ProgrammeLevel,
+}
+
+
+def profile_value(talent: Talent, name: str) -> Any:
+    """The current value of a profile field, as stored (codes, the employer's id, the phone's text)."""
+    if name == "phone":
+        phone: Any = talent.person.phone  # a Sensitive (self-masking) or None
+        return phone.plaintext_for_processing() if phone is not None else ""
+    if name == "employer":
+        return talent.employer_id
+    owner: Any = talent.person if name in _PERSON_FIELDS else talent
+    return getattr(owner, name) or ""
+
+
+def profile_display(talent: Talent, name: str, value: Any) -> str:
+    """A profile value as a person reads it: labels for codes, the employer's name, a masked phone."""
+    from talentpark.core.masking import mask
+
+    if value in (None, ""):
+        choices = _PROFILE_CHOICES.get(name)
+        return str(choices("").label) if choices is not None and "" in choices.values else "—"
+    if name == "phone":
+        return mask("phone", str(value))
+    if name == "employer":
+        ent = Enterprise.objects.filter(pk=value).only("name").first()
+        return ent.name if ent else "—"
+    if name in _PROFILE_CHOICES and value in _PROFILE_CHOICES[name].values:
+        return str(_PROFILE_CHOICES[name](value).label)
+    return str(value)
+
+
+def _clean_profile(talent: Talent, data: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+    """Validated values of the fields in ``data`` that differ from the record."""
+    from django.core.validators import validate_email
+
+    from talentpark.registry.rules import free_text
+
+    clean: dict[str, Any] = {}
+    for name in sorted(set(data) - set(PROFILE_FIELDS)):
+        errors.add(name, name, "不允许修改该字段")
+    for name in PROFILE_FIELDS:
+        if name not in data:
+            continue
+        label = PROFILE_LABELS[name]
+        raw = data[name]
+        value: Any
+        if name == "email":
+            value = str(raw or "").strip()
+            if value:
+                if len(value) > 254:
+                    errors.add(name, label, "不能超过254个字符")
+                    continue
+                try:
+                    validate_email(value)
+                except ValidationError:
+                    errors.add(name, label, "格式不正确，应如 name@example.com")
+                    continue
+        elif name == "phone":
+            value = errors.check(name, label, validate_mobile, raw)
+            if value is None:
+                continue
+        elif name == "employer":
+            if raw in (None, ""):
+                value = None
+            else:
+                try:
+                    pk = int(raw)
+                except (TypeError, ValueError):
+                    pk = 0
+                if not Enterprise.objects.filter(pk=pk, zone_id=talent.zone_id).exists():
+                    errors.add(name, label, "不是本园区登记的企业")
+                    continue
+                value = pk
+        elif name in _PROFILE_CHOICES:
+            value = _choice(errors, name, label, str(raw or ""), _PROFILE_CHOICES[name])
+            if value is None:
+                continue
+        else:
+            field = Talent._meta.get_field(name)
+            before = len(errors.errors.get(name, []))
+            value = free_text(
+                errors, name, label, raw, max_len=getattr(field, "max_length", 0) or 0, formula_guard=True
+            )
+            if len(errors.errors.get(name, [])) > before:
+                continue
+        if value != profile_value(talent, name) and not (
+            value in (None, "") and not profile_value(talent, name)
+        ):
+            clean[name] = value
+    return clean
+
+
+def _apply_profile(talent: Talent, person: Person, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "employer":
+            talent.employer_id = value
+        elif name in _PERSON_FIELDS:
+            setattr(person, name, value or ("" if name != "phone" else None))
+        else:
+            setattr(talent, name, value)
+
+
+def _profile_fields_saved(values: dict[str, Any]) -> tuple[list[str], list[str]]:
+    person = [n for n in values if n in _PERSON_FIELDS]
+    if "phone" in person:
+        person.append("phone_hash")  # the blind index is computed on save, only if listed
+    talent = ["employer" if n == "employer" else n for n in values if n not in _PERSON_FIELDS]
+    return person, talent
+
+
+def update_own_profile(
+    ctx: ActionContext, talent: Talent, data: dict[str, Any], note: str = ""
+) -> tuple[list[str], ProfileChange | None]:
+    """A talent edits her own record: contact fields at once, verified fields by request.
+
+    Returns the names of the fields applied and the pending request created (or None).
+    Bad input changes nothing; a second request while one is pending is refused.
+    """
+    errors = FieldErrors()
+    clean = _clean_profile(talent, data, errors)
+    note = clean_text(note)[:300]
+    direct = {k: v for k, v in clean.items() if k in DIRECT_PROFILE_FIELDS}
+    verified = {k: v for k, v in clean.items() if k in VERIFIED_PROFILE_FIELDS}
+    if verified and ProfileChange.objects.filter(talent=talent, status=ProfileChange.Status.PENDING).exists():
+        errors.add("changes", "档案变更申请", "已有一项待人才办审核，审核完成后才能再次提交")
+    if not errors and not clean:
+        errors.add("changes", "档案修改", "没有需要保存的变更")
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        locked = Talent.objects.select_for_update().select_related("person").get(pk=talent.pk)
+        person = Person.objects.select_for_update().get(pk=locked.person_id)
+        locked.person = person
+        change = None
+        applied_before = {k: _audit_value(locked, k) for k in direct}
+        if direct:
+            _apply_profile(locked, person, direct)
+            person_fields, talent_fields = _profile_fields_saved(direct)
+            if person_fields:
+                person.save(update_fields=[*person_fields, "updated_at"])
+            if talent_fields:
+                locked.save(update_fields=[*talent_fields, "updated_at"])
+        if verified:
+            change = ProfileChange(
+                zone_id=locked.zone_id,
+                talent=locked,
+                requested_by=ctx.user,
+                changes={k: v for k, v in verified.items() if k != "phone"},
+                previous={k: _audit_value(locked, k) for k in verified},
+                new_phone=verified.get("phone"),
+                note=note,
+            )
+            try:
+                with transaction.atomic():
+                    change.save()
+            except IntegrityError:  # a concurrent request won the partial unique index
+                raise ValidationError(
+                    {"changes": ["档案变更申请：已有一项待人才办审核，审核完成后才能再次提交"]}
+                ) from None
+        audit.record(
+            ctx,
+            "talent.profile.update",
+            locked,
+            before=applied_before or None,
+            after={
+                "applied": {k: _audit_value(locked, k) for k in direct},
+                "requested": sorted(verified),
+                "request": change.pk if change else None,
+            },
+        )
+        search_index.reindex(Talent, [locked.pk])
+    return sorted(direct), change
+
+
+def _audit_value(talent: Talent, name: str) -> Any:
+    """A field's value for the audit trail and the reviewer: the phone masked, never in clear."""
+    if name == "phone":
+        phone: Any = talent.person.phone
+        return phone.masked if phone is not None else ""
+    return profile_value(talent, name)
+
+
+def review_profile_change(
+    ctx: ActionContext, change: ProfileChange, approve: bool, note: str = ""
+) -> ProfileChange:
+    """The office approves (applies the changes) or rejects (the record keeps its values) a request."""
+    note = clean_text(note)[:300]
+    if not approve and not note:
+        raise ValidationError({"review_note": ["审核意见：退回时必填，将告知申请人"]})
+    with transaction.atomic():
+        locked = ProfileChange.objects.select_for_update().get(pk=change.pk)
+        if locked.status != ProfileChange.Status.PENDING:
+            raise ValidationError({"status": [f"状态：该申请已{locked.get_status_display()}，不能再次审核"]})
+        talent = Talent.objects.select_for_update().get(pk=locked.talent_id)
+        person = Person.objects.select_for_update().get(pk=talent.person_id)
+        talent.person = person
+        values = dict(locked.changes)
+        new_phone: Any = locked.new_phone
+        if new_phone is not None:
+            values["phone"] = new_phone.plaintext_for_processing()
+        if "employer" in values and values["employer"] is not None:
+            if not Enterprise.objects.filter(pk=values["employer"], zone_id=talent.zone_id).exists():
+                raise ValidationError({"employer": ["工作单位：该企业已不在本园区企业库中，请退回申请"]})
+        before = {k: _audit_value(talent, k) for k in values}
+        if approve:
+            _apply_profile(talent, person, values)
+            person_fields, talent_fields = _profile_fields_saved(values)
+            if person_fields:
+                person.save(update_fields=[*person_fields, "updated_at"])
+            if talent_fields:
+                talent.save(update_fields=[*talent_fields, "updated_at"])
+        locked.status = ProfileChange.Status.APPROVED if approve else ProfileChange.Status.REJECTED
+        locked.review_note = note
+        locked.reviewed_by = ctx.user
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+        audit.record(
+            ctx,
+            "talent.profile.approve" if approve else "talent.profile.reject",
+            talent,
+            before=before,
+            after={k: _audit_value(talent, k) for k in values} if approve else {"review_note": note},
+        )
+        if approve:
+            search_index.reindex(Talent, [talent.pk])
+    return locked
+
+
+def held_tier(talent: Talent, today: dt.date) -> str:
+    """The talent's certified tier if it is still valid on ``today``, else "" (expired or none)."""
+    if not talent.tier or (talent.tier_valid_until is not None and talent.tier_valid_until < today):
+        return ""
+    return str(talent.tier)

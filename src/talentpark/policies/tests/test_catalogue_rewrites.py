@@ -394,3 +394,35 @@ def test_the_benchmarks_hand_written_sql_admits_what_the_compiled_rule_admits(
         assert hand == compiled, (key, today, sorted(hand ^ compiled))
         admitted += len(compiled)
     assert admitted, key
+
+
+def test_sqlites_own_arithmetic_agrees_with_the_calendar_on_the_catalogues_cut_offs() -> None:
+    """Without Django: stdlib sqlite3 evaluates the catalogue's whole-years SQL and its cut-offs for
+    every pair of days around 28/29 February and 1 March of leap and common years. ``date(x, '-18
+    years')`` fails this (from 2028-02-29 it gives 2010-03-01, so a child born that day, 17, is
+    not a minor); the cut-offs the catalogue computes in Python do not."""
+    import sqlite3
+
+    from talentpark.policies.catalogue import _years, fill_dates
+
+    days = [
+        dt.date(year, month, day)
+        for year in (2008, 2009, 2010, 2011, 2026, 2027, 2028)
+        for month, day in ((2, 27), (2, 28), (2, 29), (3, 1))
+        if not (month == 2 and day == 29 and year % 4)
+    ]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE d (day TEXT)")
+    db.executemany("INSERT INTO d VALUES (?)", [(d.isoformat(),) for d in days])
+    for today in [d for d in days if d.year >= 2026]:
+        for years in (1, 18):
+            under = fill_dates(f"SELECT day FROM d WHERE day > {{T-{years}y}}", "sqlite", today)  # noqa: S608
+            got = {dt.date.fromisoformat(r[0]) for r in db.execute(under)}
+            assert got == {d for d in days if _whole_years(d, today) < years}, (today, years)
+        age = fill_dates(f"SELECT day, {_years('day')['sqlite']} FROM d", "sqlite", today)  # noqa: S608
+        assert {dt.date.fromisoformat(d): n for d, n in db.execute(age)} == {
+            d: _whole_years(d, today) for d in days
+        }, today
+    modifier = "SELECT day FROM d WHERE day > date('2028-02-29', '-18 years')"
+    assert dt.date(2010, 3, 1) not in {dt.date.fromisoformat(r[0]) for r in db.execute(modifier)}
+    assert _whole_years(dt.date(2010, 3, 1), dt.date(2028, 2, 29)) == 17  # why the modifier is not used

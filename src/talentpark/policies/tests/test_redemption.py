@@ -398,13 +398,13 @@ def test_the_daily_sweep_notifies_only_those_who_qualified_since_publishing(phd)
     newcomer = TalentFactory(
         zone=phd.zone,
         employer=phd.enterprise,
-        person=PersonFactory(highest_degree="11"),
+        person=PersonFactory(zone=phd.zone, highest_degree="11"),
         zone_entry_date=dt.date(2024, 5, 1),
     )
     too_new = TalentFactory(  # a doctor who entered the zone a month ago: not yet (第五条)
         zone=phd.zone,
         employer=phd.enterprise,
-        person=PersonFactory(highest_degree="11"),
+        person=PersonFactory(zone=phd.zone, highest_degree="11"),
         zone_entry_date=AS_OF,
     )
     swept = runs.sweep(system, phd.zone.pk, AS_OF)

@@ -28,7 +28,7 @@ def published(world):  # type: ignore[no-untyped-def]
     newcomer = TalentFactory(
         zone=world.zone,
         employer=world.enterprise,
-        person=PersonFactory(highest_degree="11"),
+        person=PersonFactory(zone=world.zone, highest_degree="11"),
         zone_entry_date=dt.date(2023, 3, 1),
     )
     return policy, newcomer

@@ -225,14 +225,14 @@ def _fetch(qs: models.QuerySet[Any], lookup: str, keys: Sequence[Any], lock: boo
 def _plan_talents(zone: Zone, rows: list[CleanRow], present: set[str], lock: bool, final: bool) -> Plan:
     plan = Plan(kind=ImportJob.Kind.TALENT, primary=Talent)
     hashes = [blind_index(r.values["id_number"].number, "id_number") for r in rows]
-    persons = {p.id_number_hash: p for p in _fetch(Person.objects.all(), "id_number_hash", hashes, lock)}
+    persons = {p.id_number_hash: p for p in _fetch(Person.objects.filter(zone=zone), "id_number_hash", hashes, lock)}
     person_ids = [p.pk for p in persons.values()]
     talents = {
         t.person_id: t for t in _fetch(Talent.objects.filter(zone=zone), "person_id", person_ids, lock)
     }
     educations: dict[int, list[Education]] = {}
     if "university" in present:
-        for edu in _fetch(Education.objects.all(), "person_id", person_ids, lock):
+        for edu in _fetch(Education.objects.filter(zone=zone), "person_id", person_ids, lock):
             educations.setdefault(edu.person_id, []).append(edu)
     touched: dict[str, list[str]] = {}
     created: list[Talent] = []
@@ -242,7 +242,7 @@ def _plan_talents(zone: Zone, rows: list[CleanRow], present: set[str], lock: boo
         person = persons.get(digest)
         person_new = person is None
         if person is None:
-            person = Person(id_number=rid.number, sex=rid.sex, birth_date=rid.birth_date)
+            person = Person(zone=zone, id_number=rid.number, sex=rid.sex, birth_date=rid.birth_date)
             persons[digest] = person
         changed = _assign(person, PERSON_FIELDS, v, present)
         if "name" in changed or person_new:
@@ -301,6 +301,7 @@ def _plan_education(
     )
     if match is None:
         edu = Education(
+            zone_id=person.zone_id,
             person=person,
             degree=v["highest_degree"],
             university_id=v["university"],

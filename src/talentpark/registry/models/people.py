@@ -1,4 +1,13 @@
-"""People: a person is one human across zones; a talent is her record in one zone."""
+"""People, sealed per zone.
+
+A human known to two zones has two ``Person`` rows, one per zone: what zone A knows about
+her (name, phone, family, education, bank account) belongs to zone A and is never read or
+changed by zone B. The only thing the two rows share is the keyed blind index of her ID
+number (``id_number_hash``), the identity; no code path joins persons across zones on it.
+Linking her profiles across zones needs her consent and is not built yet.
+
+``Talent`` is her zone-A record (employer, titles, tier), tied to zone A's ``Person``.
+"""
 
 from __future__ import annotations
 
@@ -42,18 +51,19 @@ class University(models.Model):
 
 
 class Person(models.Model):
-    """A natural person, identified by resident ID number across all zones.
+    """A natural person as one zone knows her, identified by resident ID number.
 
     ID number and phone are encrypted at rest; ``*_hash`` columns are keyed blind
-    indexes for exact look-up and uniqueness.
+    indexes for exact look-up and uniqueness (one person per ID number per zone).
     """
 
+    zone = models.ForeignKey("core.Zone", models.PROTECT, related_name="+", verbose_name="园区")
     name = models.CharField("姓名", max_length=50, db_index=True)
     name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True, db_index=True)
     id_number = EncryptedPIIField("身份证号", kind="id_number")
-    id_number_hash = BlindIndexField(source="id_number", kind="id_number", unique=True, null=True)
+    id_number_hash = BlindIndexField(source="id_number", kind="id_number", null=True)
     phone = EncryptedPIIField("手机号码", kind="phone", null=True, blank=True)
-    phone_hash = BlindIndexField(source="phone", kind="phone", null=True, db_index=True)
+    phone_hash = BlindIndexField(source="phone", kind="phone", null=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     hukou_division = models.ForeignKey(
@@ -81,6 +91,10 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "自然人"
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "id_number_hash"], name="uniq_person_id_number_per_zone")
+        ]
+        indexes = [models.Index(fields=["zone", "phone_hash"], name="person_zone_phone_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -91,6 +105,7 @@ class Person(models.Model):
 
 
 class Education(models.Model):
+    zone = models.ForeignKey("core.Zone", models.PROTECT, related_name="+", verbose_name="园区")
     person = models.ForeignKey(Person, models.CASCADE, related_name="educations", verbose_name="人员")
     degree = models.CharField("学历", max_length=2, choices=Degree.choices)
     major = models.CharField("专业", max_length=60)
@@ -103,6 +118,11 @@ class Education(models.Model):
 
     def __str__(self) -> str:
         return f"{self.university} {self.major} {self.get_degree_display()}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.zone_id is None and self.person_id is not None:
+            self.zone_id = self.person.zone_id  # a person's education belongs to her zone
+        super().save(*args, **kwargs)
 
 
 class FamilyMember(models.Model):
@@ -119,6 +139,7 @@ class FamilyMember(models.Model):
         SEEKING = "seeking", "待就业"
         RETIRED = "retired", "已退休"
 
+    zone = models.ForeignKey("core.Zone", models.PROTECT, related_name="+", verbose_name="园区")
     person = models.ForeignKey(Person, models.CASCADE, related_name="family", verbose_name="人员")
     relation = models.CharField("关系", max_length=8, choices=Relation.choices)
     name = models.CharField("姓名", max_length=50)
@@ -132,6 +153,11 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.zone_id is None and self.person_id is not None:
+            self.zone_id = self.person.zone_id  # her family belongs to her zone's record
+        super().save(*args, **kwargs)
 
 
 class Talent(models.Model):

@@ -99,6 +99,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
+    zone = factory.SubFactory(ZoneFactory)
     name = factory.Sequence(lambda n: f"张{'三四五六七八九'[n % 7]}{n}")
     sex = "F"
     birth_date = dt.date(1990, 5, 17)
@@ -112,7 +113,7 @@ class TalentFactory(factory.django.DjangoModelFactory):
         model = Talent
 
     zone = factory.SubFactory(ZoneFactory)
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(PersonFactory, zone=factory.SelfAttribute("..zone"))
     employer = factory.SubFactory(EnterpriseFactory, zone=factory.SelfAttribute("..zone"))
     zone_entry_date = dt.date(2020, 3, 1)
 

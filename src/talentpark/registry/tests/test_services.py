@@ -89,11 +89,25 @@ def test_the_same_person_cannot_be_registered_twice_in_one_zone(world):
 
 
 @pytest.mark.django_db
-def test_one_person_can_hold_records_in_two_zones(world):
+def test_one_person_in_two_zones_has_two_sealed_records(world):
     number = make_id_number()
     first = register_talent(ctx(world.alice), world.zone, _input(id_number=number))
-    second = register_talent(ctx(world.alice), world.other_zone, _input(id_number=number))
-    assert first.person_id == second.person_id
+    second = register_talent(
+        ctx(world.alice),
+        world.other_zone,
+        _input(id_number=number, name="王明", phone="13700001111", educations=[]),
+    )
+    assert first.person_id != second.person_id
+    assert first.person.id_number_hash == second.person.id_number_hash  # the shared identity
+    first.person.refresh_from_db()
+    assert (first.person.name, str(first.person.phone.plaintext_for_processing())) == (
+        "王 晓 明",
+        "13900001111",
+    )
+    assert Education.objects.filter(person=second.person).count() == 0  # zone A's education stays in A
+    assert set(Education.objects.filter(person=first.person).values_list("zone_id", flat=True)) == {
+        world.zone.pk
+    }
 
 
 @pytest.mark.django_db

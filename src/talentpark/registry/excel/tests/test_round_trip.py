@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from talentpark.accounts.models import Department
-from talentpark.registry.excel.upsert import ENTERPRISE_FIELDS, PLATFORM_FIELDS, PROJECT_FIELDS, TALENT_FIELDS
+from talentpark.registry.excel.upsert import (
+    ENTERPRISE_FIELDS,
+    PERSON_FIELDS,
+    PLATFORM_FIELDS,
+    PROJECT_FIELDS,
+    TALENT_FIELDS,
+)
 from talentpark.registry.models import Education, Enterprise, ImportJob, Platform, Project, Talent, University
 from talentpark.registry.tests.factories import DepartmentFactory, UserFactory, ZoneFactory
 
@@ -116,9 +122,16 @@ def test_export_then_import_reproduces_the_registries(world):
     originals = Talent.objects.filter(zone=world.zone)
     assert Talent.objects.filter(zone=fresh).count() == originals.count() == 2
     for original in originals:
-        copy = Talent.objects.get(zone=fresh, person=original.person)  # the same person, found by ID number
+        # Zones are sealed: the fresh zone gets its own record of the same ID number.
+        copy = Talent.objects.get(zone=fresh, person__id_number_hash=original.person.id_number_hash)
+        assert copy.person_id != original.person_id and copy.person.zone_id == fresh.pk
         assert _fields(copy, TALENT_FIELDS) == _fields(original, TALENT_FIELDS)
+        assert _fields(copy.person, PERSON_FIELDS) == _fields(original.person, PERSON_FIELDS)
     assert Education.objects.filter(person=world.talent.person).count() == 1  # matched, not duplicated
+    copied = Talent.objects.get(zone=fresh, person__id_number_hash=world.talent.person.id_number_hash)
+    assert list(copied.person.educations.values_list("zone_id", "degree", "major")) == [
+        (fresh.pk, "14", "机械工程")
+    ]
     for model, mapping in ((Platform, PLATFORM_FIELDS), (Project, PROJECT_FIELDS)):
         for original in model.objects.filter(zone=world.zone):
             copy = model.objects.get(zone=fresh, name=original.name)
