@@ -9,17 +9,21 @@ before the next, more expensive step runs:
    workbook (OLE2), not text (a .csv or a renamed .txt);
 3. the zip directory, read without decompressing anything: entry count, total
    uncompressed size (``TALENTPARK_IMPORT_MAX_UNCOMPRESSED``) and the parts every .xlsx
-   has. A zip bomb is refused here, before any XML is parsed. (Python's zipfile never
-   inflates an entry beyond the size its directory declares, so the declared sizes
-   are a real bound.)
-4. the lean reader of :mod:`.xlsx`, which gives a formula cell as its text (``=SUM(…)``),
+   has. A zip bomb is refused here, before any XML is parsed. The declared sizes are
+   then enforced while inflating: a part that gives more than it declared is refused,
+   and all reads of one workbook together inflate at most three times the limit;
+4. the lean reader of :mod:`.xlsx`, within :func:`limits` (DTDs and entities refused by
+   defusedxml wherever they are, XML elements, rows, columns, cell and shared-string
+   sizes: see that module), which gives a formula cell as its text (``=SUM(…)``),
    never its cached result, so the row rules refuse it instead of trusting a value;
 5. the sheet (by name; a renamed first sheet is accepted when its headers fit), the
    header row (within the first rows; title rows above it are allowed), missing,
    unknown and repeated columns, and merged cells anywhere in the sheet (read from the
    sheet's XML, which read-only mode does not expose).
 
-XML parts that declare a DTD (entity expansion, "billion laughs") are refused unparsed.
+Every limit reached is a :class:`BadFile` naming the part, sheet or cell and the reason. The
+marked-up error workbook is built from what this reader returns, under the same limits.
+Worst cases measured: ``bench/xlsx_bounds_bench.py`` (figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -38,13 +42,25 @@ from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
 
 from talentpark.registry.excel.columns import Column, SheetSpec
-from talentpark.registry.excel.xlsx import SheetRef, XlsxBook
+from talentpark.registry.excel.xlsx import (
+    EXCEL_CELL_CHARS,
+    EXCEL_ROWS,
+    LimitExceeded,
+    Limits,
+    SheetRef,
+    XlsxBook,
+)
 from talentpark.registry.rules import clean_free_text
 
 DEFAULT_MAX_BYTES = 20 * 2**20
-DEFAULT_MAX_UNCOMPRESSED = 300 * 2**20
+DEFAULT_MAX_UNCOMPRESSED = 160 * 2**20
 DEFAULT_MAX_ENTRIES = 1000
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_XML_ELEMENTS = 6_000_000
+DEFAULT_MAX_SHARED_STRINGS = 1_000_000
+DEFAULT_MAX_SHARED_CHARS = 32 * 2**20
+# Columns allowed right of the template's own (people add 序号, 备注 and the like).
+EXTRA_COLUMNS = 30
 HEADER_SEARCH_ROWS = 10
 # Columns people add to their sheets that carry nothing to import.
 IGNORED_HEADERS = frozenset({"序号", "备注", "错误说明"})
@@ -63,6 +79,74 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(getattr(settings, "TALENTPARK_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def max_uncompressed() -> int:
+    return int(getattr(settings, "TALENTPARK_IMPORT_MAX_UNCOMPRESSED", DEFAULT_MAX_UNCOMPRESSED))
+
+
+def limits(spec: SheetSpec) -> Limits:
+    """What reading one upload of ``spec``'s kind may cost (settings override the defaults)."""
+    return Limits(
+        max_elements=int(getattr(settings, "TALENTPARK_IMPORT_MAX_XML_ELEMENTS", DEFAULT_MAX_XML_ELEMENTS)),
+        max_inflated=3 * max_uncompressed(),
+        max_columns=len(spec.columns) + EXTRA_COLUMNS,
+        max_rows=max_rows() + HEADER_SEARCH_ROWS,
+        max_strings=int(
+            getattr(settings, "TALENTPARK_IMPORT_MAX_SHARED_STRINGS", DEFAULT_MAX_SHARED_STRINGS)
+        ),
+        max_string_chars=int(
+            getattr(settings, "TALENTPARK_IMPORT_MAX_SHARED_CHARS", DEFAULT_MAX_SHARED_CHARS)
+        ),
+    )
+
+
+def limit_message(exc: LimitExceeded) -> str:
+    """The Chinese reason for a reached limit, naming the part, sheet or cell."""
+    p = exc.params
+    messages = {
+        "dtd": gettext(
+            "工作簿的 %(part)s 含有 DTD 或实体声明（DOCTYPE/ENTITY，可用于“XML 实体炸弹”），"
+            "正常的 Excel 文件不会有，已拒绝"
+        ),
+        "inflate": gettext("工作簿的 %(part)s 解压后超过其声明的大小（%(size)d 字节），疑似压缩炸弹，已拒绝"),
+        "inflated": gettext("读取工作簿时解压的数据超过上限 %(mib)s MB（疑似压缩炸弹），已拒绝"),
+        "elements": gettext(
+            "工作簿的 %(part)s 内容过多（超过 %(n)d 个 XML 元素的上限），请删除多余内容或拆分后分批导入"
+        ),
+        "subtree": gettext(
+            "工作簿的 %(part)s 中有一行或一项内容过多（超过 %(n)d 个 XML 元素），疑似恶意构造，已拒绝"
+        ),
+        "row_ref": gettext(
+            "工作表“%(sheet)s”的行号“%(row)s”无效（应为 1 到 %(max)d，Excel 的行数上限），疑似恶意构造，已拒绝"
+        ),
+        "cell_ref": gettext(
+            "工作表“%(sheet)s”的单元格引用“%(cell)s”无效（超出 Excel 的 A–XFD 列范围），疑似恶意构造，已拒绝"
+        ),
+        "column": gettext(
+            "工作表“%(sheet)s”的单元格 %(cell)s 超出了导入模板的列范围（最多 %(n)d 列，到 %(last)s 列），"
+            "请删除多余的列后上传"
+        ),
+        "cell_chars": gettext(
+            "工作表“%(sheet)s”的单元格 %(cell)s 内容超过 %(chars)d 个字符（Excel 单元格的上限），已拒绝"
+        ),
+        "rows": gettext("工作表“%(sheet)s”：数据超过 %(n)d 行的上限，请拆分后分批导入"),
+        "string_chars": gettext(
+            "工作簿的 %(part)s 第 %(index)d 项文字超过 %(chars)d 个字符（Excel 单元格的上限），已拒绝"
+        ),
+        "strings": gettext("工作簿的 %(part)s 超过 %(n)d 项的上限，请拆分后分批导入"),
+        "strings_total": gettext("工作簿的 %(part)s 文字总数超过 %(n)d 个字符的上限，请拆分后分批导入"),
+    }
+    values = {
+        **p,
+        "max": EXCEL_ROWS,
+        "chars": EXCEL_CELL_CHARS,
+        "mib": _mib(int(p.get("limit", 0))),
+        "last": get_column_letter(min(int(p.get("n", 1)), 16384)) if exc.kind == "column" else "",
+    }
+    if exc.kind == "rows":
+        values["n"] = max_rows()
+    return messages.get(exc.kind, gettext("工作簿内容已损坏，无法读取，请在 Excel 中重新保存后上传")) % values
 
 
 def _mib(n: int) -> str:
@@ -108,7 +192,7 @@ def check_container(data: bytes) -> None:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise BadFile(gettext("文件已损坏，无法作为 .xlsx 工作簿打开")) from None
     limit_entries = int(getattr(settings, "TALENTPARK_IMPORT_MAX_ENTRIES", DEFAULT_MAX_ENTRIES))
-    limit_size = int(getattr(settings, "TALENTPARK_IMPORT_MAX_UNCOMPRESSED", DEFAULT_MAX_UNCOMPRESSED))
+    limit_size = max_uncompressed()
     if len(entries) > limit_entries:
         raise BadFile(gettext("工作簿内部文件过多（%(n)d 个），疑似恶意构造，已拒绝") % {"n": len(entries)})
     total = sum(max(e.file_size, 0) for e in entries)
@@ -154,6 +238,8 @@ class OpenedSheet:
         assert self._book is not None
         try:
             yield from self._book.rows(self.sheet)
+        except LimitExceeded as exc:
+            raise BadFile(limit_message(exc)) from None
         except Exception:  # ParseError, zlib.error, BadZipFile (CRC) …: an untrusted file is damaged
             raise BadFile(gettext("工作簿内容已损坏，无法读取，请在 Excel 中重新保存后上传")) from None
 
@@ -191,14 +277,19 @@ def open_sheet(data: bytes, spec: SheetSpec) -> OpenedSheet:
     check_container(data)
     damaged = gettext("工作簿内容已损坏，无法读取，请在 Excel 中重新保存后上传")
     try:
-        book = XlsxBook(zipfile.ZipFile(io.BytesIO(data)))
+        book = XlsxBook(zipfile.ZipFile(io.BytesIO(data)), limits(spec))
+    except LimitExceeded as exc:
+        raise BadFile(limit_message(exc)) from None
     except Exception:  # malformed XML or parts: all mean "cannot read"
         raise BadFile(damaged) from None
     try:
-        return _find_sheet(book, data, spec)
+        return _find_sheet(book, spec)
     except BadFile:
         book.archive.close()
         raise
+    except LimitExceeded as exc:
+        book.archive.close()
+        raise BadFile(limit_message(exc)) from None
     except Exception:
         book.archive.close()
         raise BadFile(damaged) from None
@@ -212,7 +303,7 @@ def _is_empty(rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
     return not any(v is not None and str(v).strip() for _n, values in rows for v in values)
 
 
-def _find_sheet(book: XlsxBook, data: bytes, spec: SheetSpec) -> OpenedSheet:
+def _find_sheet(book: XlsxBook, spec: SheetSpec) -> OpenedSheet:
     sheets = [s for s in book.sheets if s.state == "visible"]
     names = [s.title for s in sheets]
     chosen = next((s for s in sheets if s.title == spec.sheet), None)
@@ -254,7 +345,7 @@ def _find_sheet(book: XlsxBook, data: bytes, spec: SheetSpec) -> OpenedSheet:
         chosen = data_sheets[0]
     row_no, cells = header
     columns = _map_columns(cells, spec)
-    _check_merges(chosen, data)
+    _check_merges(book, chosen)
     return OpenedSheet(
         spec=spec, sheet=chosen, header_row=row_no, columns=columns, headers=list(cells), _book=book
     )
@@ -316,8 +407,9 @@ def _map_columns(cells: tuple[Any, ...], spec: SheetSpec) -> dict[int, Column]:
     return columns
 
 
-def _check_merges(sheet: SheetRef, data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet.path) as fh:
+def _check_merges(book: XlsxBook, sheet: SheetRef) -> None:
+    """Merged ranges, found in the sheet's bytes (inflated within the book's limits)."""
+    with book._open(sheet.path) as fh:
         refs: list[str] = []
         tail = b""
         while chunk := fh.read(4 * 2**20):

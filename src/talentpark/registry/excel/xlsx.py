@@ -4,10 +4,7 @@ Why not openpyxl's read-only mode: per cell it builds descriptor-backed objects 
 20 µs a cell), and for a sheet without a ``<dimension>`` element — every file openpyxl's
 own write-only mode produces — it parses the whole sheet once more on opening. For a
 35,000-row upload read twice (preview, commit) that is most of the time budget. This
-reader walks the sheet XML once with ``xml.etree.ElementTree.iterparse`` and returns
-plain values. A part that declares a DTD is refused before it is parsed (an .xlsx never
-has one), so there are no entities to expand and nothing external to fetch — the rule
-defusedxml applies, without the dependency. Values:
+reader walks each part once with ElementTree's C pull parser and returns plain values:
 
 * shared and inline strings (rich-text runs joined, phonetic runs dropped) as ``str``;
 * numbers as ``int`` or ``float``; numbers in a date style (built-in, the CJK built-in
@@ -17,7 +14,25 @@ defusedxml applies, without the dependency. Values:
   so the row rules refuse it.
 
 Transitional and strict OOXML namespaces are both understood (tags are compared by
-local name). The caller has already checked the zip directory (size, entries).
+local name).
+
+The file is untrusted, so every part is read within :class:`Limits`, and a limit reached
+raises :class:`LimitExceeded` before anything proportional to the claim is built:
+
+* **DTDs and entities.** Every chunk of every part goes first through defusedxml's parser
+  (``forbid_dtd``, ``forbid_entities``, ``forbid_external``: expat itself reports the
+  declaration, wherever it is and in whatever encoding), then, only once accepted, to the
+  C parser that builds elements. The C parser never sees the chunk holding a DOCTYPE.
+* **Inflation.** A part never gives more bytes than the zip directory declares for it,
+  and all reads of one workbook together inflate at most ``max_inflated`` bytes.
+* **Elements.** At most ``max_elements`` XML elements are parsed per workbook (all parts,
+  all passes), at most ``max_subtree`` in one row or one shared string; every element
+  outside a row (or shared string) is dropped as soon as it ends, so memory stays flat.
+* **Cells.** Row numbers must be 1–1,048,576 and cell references A–XFD (Excel's own
+  limits); a cell with a value beyond ``max_columns`` is refused (an empty, styled one is
+  skipped without allocating anything); a text longer than 32,767 characters (Excel's cell
+  limit) is refused; at most ``max_rows`` rows with values.
+* **Shared strings.** At most ``max_strings`` entries and ``max_string_chars`` characters.
 """
 
 from __future__ import annotations
@@ -27,9 +42,12 @@ import posixpath
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Literal
-from xml.etree.ElementTree import iterparse
+from types import TracebackType
+from typing import Any, Literal
+from xml.etree.ElementTree import XMLPullParser
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
@@ -38,8 +56,38 @@ _Event = Literal["start", "end"]
 CJK_DATE_FORMAT_IDS = frozenset({*range(27, 37), *range(50, 59)})
 
 
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384  # A … XFD
+EXCEL_CELL_CHARS = 32_767
+CHUNK = 64 * 1024
+_ROW = frozenset({"row"})
+_SI = frozenset({"si"})
+
+
 def _local(tag: str) -> str:
     return tag[tag.rfind("}") + 1 :]
+
+
+class LimitExceeded(ValueError):
+    """A bound was reached; ``kind`` says which and ``params`` what to name (the reader words it)."""
+
+    def __init__(self, kind: str, **params: Any) -> None:
+        super().__init__(kind, params)
+        self.kind = kind
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one workbook may cost to read (see the module docstring)."""
+
+    max_elements: int = 6_000_000
+    max_inflated: int = 480 * 2**20
+    max_subtree: int = 100_000
+    max_columns: int = EXCEL_COLUMNS
+    max_rows: int = EXCEL_ROWS
+    max_strings: int = 1_000_000
+    max_string_chars: int = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -49,35 +97,134 @@ class SheetRef:
     path: str  # the part inside the zip, e.g. "xl/worksheets/sheet1.xml"
 
 
+class _Nothing:
+    """The guard parser's target: it builds nothing (the guard only has to see every byte)."""
+
+    def close(self) -> None:
+        return None
+
+
+def _guard() -> DefusedXMLParser:
+    parser = DefusedXMLParser(target=_Nothing(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    # With no element handlers, the pure-Python parser would pass all markup through its
+    # default handler (a Python call per tag, 8x slower); expat needs none to find
+    # declarations (defusedxml's handlers) or undefined entities (a well-formedness error).
+    parser.parser.DefaultHandlerExpand = None
+    return parser
+
+
+class _Inflating:
+    """One part being inflated: never more than its declared size, and within the book's budget."""
+
+    def __init__(self, book: XlsxBook, info: zipfile.ZipInfo) -> None:
+        self.book, self.name, self.declared = book, info.filename, info.file_size
+        self.seen = 0
+        self.fh = book.archive.open(info)
+
+    def read(self, n: int = CHUNK) -> bytes:
+        chunk = self.fh.read(n if n is not None and n >= 0 else CHUNK)
+        self.seen += len(chunk)
+        if self.seen > self.declared:
+            raise LimitExceeded("inflate", part=self.name, size=self.declared)
+        self.book.inflated += len(chunk)
+        if self.book.inflated > self.book.limits.max_inflated:
+            raise LimitExceeded("inflated", limit=self.book.limits.max_inflated)
+        return chunk
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> _Inflating:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
 class XlsxBook:
     """The sheets, shared strings and date styles of a workbook held in a zip archive."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits | None = None) -> None:
         self.archive = archive
+        self.limits = limits or Limits()
+        self.inflated = 0  # bytes inflated so far, all parts and passes
+        self.elements = 0  # XML elements parsed so far, all parts and passes
         self.epoch = CALENDAR_WINDOWS_1900
+        self._names = set(archive.namelist())
         self.sheets = self._sheets()
         self._strings: list[str] | None = None
         self._date_styles: frozenset[int] | None = None
 
     # -- workbook structure ---------------------------------------------------------------
 
-    def _open(self, name: str) -> IO[bytes]:
-        """A part of the package; one with a DTD is refused (no .xlsx has one: it can only be an attack)."""
-        with self.archive.open(name) as fh:
-            head = fh.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise ValueError(f"{name}: a DTD is not allowed in a workbook")
-        return self.archive.open(name)
+    def _open(self, name: str) -> _Inflating:
+        """A part of the package, inflated within its declared size and the book's budget."""
+        return _Inflating(self, self.archive.getinfo(name))
 
-    def _parse(self, name: str, events: Sequence[_Event] = ("end",)) -> Iterator[tuple[str, Any]]:
-        """``iterparse`` over a DTD-free part: no entities to expand, no external resources to fetch."""
-        with self._open(name) as fh:
-            yield from iterparse(fh, events=events)  # noqa: S314 - DTDs refused by _open (defusedxml's rule)
+    def _parse(
+        self, name: str, events: Sequence[_Event] = ("end",), collect: frozenset[str] = frozenset()
+    ) -> Iterator[tuple[str, Any]]:
+        """The parse events of part ``name``, every byte accepted by the DTD/entity guard first.
+
+        Without ``collect``: the ``events`` asked for, each element dropped from its parent
+        as soon as its end has been handled. With ``collect`` (local names): only the end of
+        each element of those names, whole (children included, at most ``max_subtree``).
+        """
+        limits = self.limits
+        guard = _guard()
+        pull = XMLPullParser(events=("start", "end"))
+        stack: list[Any] = []
+        inside = 0  # depth of the collected element being built, 0 outside one
+        subtree = 0
+        want_start = "start" in events and not collect
+        want_end = "end" in events and not collect
+        try:
+            with self._open(name) as fh:
+                done = False
+                while not done:
+                    chunk = fh.read(CHUNK)
+                    if chunk:
+                        guard.feed(chunk)  # raises on a DTD or entity before the C parser sees it
+                        pull.feed(chunk)
+                    else:
+                        guard.close()
+                        pull.close()
+                        done = True
+                    for ev, el in pull.read_events():
+                        if ev == "start":
+                            self.elements += 1
+                            if self.elements > limits.max_elements:
+                                raise LimitExceeded("elements", part=name, n=limits.max_elements)
+                            stack.append(el)
+                            if inside:
+                                subtree += 1
+                                if subtree > limits.max_subtree:
+                                    raise LimitExceeded("subtree", part=name, n=limits.max_subtree)
+                            elif collect and _local(el.tag) in collect:
+                                inside, subtree = len(stack), 1
+                            elif want_start:
+                                yield ev, el
+                            continue
+                        depth = len(stack)
+                        stack.pop()
+                        if inside:
+                            if depth != inside:
+                                continue  # a child of the element being collected: kept
+                            inside = 0
+                            yield ev, el
+                        elif want_end:
+                            yield ev, el
+                        if stack and len(stack[-1]) and stack[-1][-1] is el:
+                            del stack[-1][-1]  # done with it: memory stays flat
+        except DefusedXmlException:
+            raise LimitExceeded("dtd", part=name) from None
 
     def _sheets(self) -> list[SheetRef]:
         targets: dict[str, str] = {}
         rels = "xl/_rels/workbook.xml.rels"
-        if rels in self.archive.namelist():
+        if rels in self._names:
             for _ev, el in self._parse(rels):
                 if _local(el.tag) == "Relationship":
                     target = el.get("Target", "")
@@ -99,12 +246,22 @@ class XlsxBook:
     @property
     def strings(self) -> list[str]:
         if self._strings is None:
-            self._strings = []
-            if "xl/sharedStrings.xml" in self.archive.namelist():
-                for _ev, el in self._parse("xl/sharedStrings.xml"):
-                    if _local(el.tag) == "si":
-                        self._strings.append(_text(el))
-                        el.clear()
+            part, limits = "xl/sharedStrings.xml", self.limits
+            strings: list[str] = []
+            chars = 0
+            if part in self._names:
+                for _ev, el in self._parse(part, collect=_SI):
+                    text = _text(el)
+                    el.clear()
+                    if len(text) > EXCEL_CELL_CHARS:
+                        raise LimitExceeded("string_chars", part=part, index=len(strings) + 1)
+                    strings.append(text)
+                    chars += len(text)
+                    if len(strings) > limits.max_strings:
+                        raise LimitExceeded("strings", part=part, n=limits.max_strings)
+                    if chars > limits.max_string_chars:
+                        raise LimitExceeded("strings_total", part=part, n=limits.max_string_chars)
+            self._strings = strings
         return self._strings
 
     @property
@@ -113,7 +270,7 @@ class XlsxBook:
         if self._date_styles is None:
             custom: dict[int, str] = {}
             xfs: list[int] = []
-            if "xl/styles.xml" in self.archive.namelist():
+            if "xl/styles.xml" in self._names:
                 in_cell_xfs = False
                 for ev, el in self._parse("xl/styles.xml", ("start", "end")):
                     name = _local(el.tag)
@@ -134,23 +291,30 @@ class XlsxBook:
     # -- cells ----------------------------------------------------------------------------
 
     def rows(self, sheet: SheetRef, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """(row number, values) of each row that has cells, in order; gaps are not filled in."""
+        """(row number, values) of each row that has a value, in order; gaps are not filled in."""
+        limits = self.limits
         strings, dates, epoch = None, self.date_styles, self.epoch
         columns: dict[str, int] = {}
         expected = 0
+        kept = 0
         tags: _Tags | None = None
-        for ev, el in self._parse(sheet.path, ("start", "end")):
-            if tags is None:  # the root element names the namespace of every tag below it
+        for _ev, el in self._parse(sheet.path, collect=_ROW):
+            if tags is None or el.tag != tags.row:  # the namespace of the row names its cells'
                 tags = _Tags(el.tag[: el.tag.find("}") + 1] if el.tag.startswith("{") else "")
-                continue
-            if ev != "end" or el.tag != tags.row:
-                continue
-            expected += 1
-            number = int(el.get("r") or expected)
+            r = el.get("r")
+            if r is None:
+                number = expected + 1
+            elif r.isascii() and r.isdigit() and len(r) <= 7:
+                number = int(r)
+            else:
+                number = 0
+            if not 1 <= number <= EXCEL_ROWS:
+                raise LimitExceeded("row_ref", sheet=sheet.title, row=(r or "")[:20])
             expected = number
             if max_row is not None and number > max_row:
                 return
             values: list[Any] = []
+            position = 0  # the column of a cell without a reference: the one after the last
             for cell in el:
                 if cell.tag != tags.c:
                     continue
@@ -159,15 +323,44 @@ class XlsxBook:
                     letters = ref.rstrip("0123456789")
                     index = columns.get(letters)
                     if index is None:
-                        index = columns[letters] = _column_index(letters)
-                    if index > len(values):
-                        values.extend([None] * (index - len(values)))
+                        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()):
+                            raise LimitExceeded("cell_ref", sheet=sheet.title, cell=ref[:20])
+                        index = _column_index(letters)
+                        if index >= EXCEL_COLUMNS:
+                            raise LimitExceeded("cell_ref", sheet=sheet.title, cell=ref[:20])
+                        columns[letters] = index
+                else:
+                    index = position
+                position = index + 1
                 kind, style = cell.get("t", "n"), cell.get("s")
                 if kind == "s" and strings is None:
                     strings = self.strings
-                values.append(_value(cell, kind, style, strings, dates, epoch, tags))
+                value = _value(cell, kind, style, strings, dates, epoch, tags)
+                if value is None or value == "":
+                    continue  # an empty (styled) cell: nothing to keep, wherever it is
+                if index >= limits.max_columns:
+                    raise LimitExceeded(
+                        "column",
+                        sheet=sheet.title,
+                        cell=ref or _cell_name(index, number),
+                        n=limits.max_columns,
+                    )
+                if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+                    raise LimitExceeded(
+                        "cell_chars", sheet=sheet.title, cell=ref or _cell_name(index, number)
+                    )
+                if index < len(values):
+                    values[index] = value
+                else:
+                    if index > len(values):
+                        values.extend([None] * (index - len(values)))
+                    values.append(value)
             el.clear()
-            yield number, tuple(values)
+            if values:
+                kept += 1
+                if kept > limits.max_rows:
+                    raise LimitExceeded("rows", sheet=sheet.title, n=limits.max_rows)
+                yield number, tuple(values)
 
 
 class _Tags:
@@ -177,6 +370,16 @@ class _Tags:
 
     def __init__(self, ns: str) -> None:
         self.row, self.c, self.v, self.f, self.is_ = (ns + n for n in ("row", "c", "v", "f", "is"))
+
+
+def _cell_name(index: int, row: int) -> str:
+    """ "A1"-style name of a 0-based column index and a row number."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def _column_index(letters: str) -> int:
