@@ -67,6 +67,8 @@ class PolicyRuleSpec:
     budget_total: Decimal | None  # yuan; None: no money involved
     versions: tuple[VersionSpec, ...]
     materials: tuple[str, ...] = ()  # what an applicant uploads (申报类)
+    # Who approves each level: a department's local key (talentpark.demo.staff.DEPARTMENTS), None the office.
+    approvers: tuple[str | None, ...] = ()
 
     @property
     def materials_text(self) -> str:
@@ -94,7 +96,8 @@ CERTIFICATION_TIER = (
 CERTIFICATION = PolicyRuleSpec(
     mode=Mode.APPLY,
     recurrence=Recurrence.ONCE,
-    approval_levels=2,  # 人才服务中心初审、人才工作领导小组办公室复核
+    approval_levels=2,  # 人力资源和社会保障局初审、人才工作领导小组办公室复核
+    approvers=("hrss", None),
     budget_total=None,
     materials=(
         "劳动合同",
@@ -139,6 +142,7 @@ SETTLING = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.YEARLY,  # 40% / 30% / 30% over three years
     approval_levels=2,
+    approvers=("hrss", "finance"),
     budget_total=yuan(30_000_000),
     versions=(
         VersionSpec(
@@ -169,6 +173,7 @@ APARTMENT = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.ONCE,
     approval_levels=1,
+    approvers=("housing",),
     budget_total=None,
     versions=(
         VersionSpec(
@@ -198,6 +203,7 @@ RENT = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.MONTHLY,
     approval_levels=1,
+    approvers=("housing",),
     budget_total=yuan(24_000_000),
     versions=(
         VersionSpec(
@@ -238,6 +244,7 @@ LIVING = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.MONTHLY,
     approval_levels=1,
+    approvers=("hrss",),
     budget_total=yuan(12_000_000),
     versions=(
         VersionSpec(
@@ -280,6 +287,7 @@ SPOUSE = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.MONTHLY,
     approval_levels=2,  # 人力资源和社会保障局审核、财政局拨付
+    approvers=("hrss", "finance"),
     budget_total=yuan(3_000_000),
     versions=(
         VersionSpec(
@@ -307,6 +315,7 @@ SCHOOLING = PolicyRuleSpec(
     mode=Mode.APPLY,
     recurrence=Recurrence.YEARLY,  # applications every June
     approval_levels=1,
+    approvers=("education",),
     budget_total=None,
     materials=("子女出生医学证明或户口簿", "拟就读学校及学段意向"),
     versions=(
@@ -333,6 +342,7 @@ MEDICAL = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.YEARLY,  # one health check a year; the tier is checked again each year
     approval_levels=1,
+    approvers=("health",),
     budget_total=None,
     versions=(
         VersionSpec(
@@ -357,6 +367,7 @@ PLATFORM_REWARD = PolicyRuleSpec(
     mode=Mode.APPLY,
     recurrence=Recurrence.ONCE,
     approval_levels=3,  # 科技创新局初审、财政局复核、管委会审定
+    approvers=("science", "finance", None),
     budget_total=yuan(6_000_000),
     materials=(
         "平台获批文件",
@@ -392,6 +403,7 @@ CHALLENGE = PolicyRuleSpec(
     mode=Mode.APPLY,
     recurrence=Recurrence.ONCE,
     approval_levels=3,
+    approvers=("science", "finance", None),
     budget_total=yuan(15_000_000),
     materials=(
         "揭榜挂帅项目任务书",
@@ -428,6 +440,7 @@ SKILLS = PolicyRuleSpec(
     mode=Mode.AUTO,
     recurrence=Recurrence.ONCE,
     approval_levels=1,
+    approvers=("hrss",),
     budget_total=yuan(8_000_000),
     versions=(
         VersionSpec(
@@ -454,6 +467,7 @@ SETTLING_2021 = PolicyRuleSpec(
     mode=Mode.APPLY,
     recurrence=Recurrence.ONCE,
     approval_levels=2,
+    approvers=("hrss", None),
     budget_total=yuan(5_000_000),
     materials=("劳动合同", "学历学位证书", "社会保险缴纳证明"),
     versions=(

@@ -21,7 +21,7 @@ from talentpark.accounts.roles import Role
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.demo.identity import luhn_check_digit
-from talentpark.policies import ledger, runs, services
+from talentpark.policies import access, ledger, runs, services
 from talentpark.policies.models import Claim, Policy, PublishRun
 from talentpark.registry.models import Talent
 
@@ -40,9 +40,10 @@ class Redeemer:
         self.rng = random.Random(seed * 7919 + zone.pk)
         staff = User.objects.filter(zone=zone, is_active=True)
         self.office = staff.filter(role=Role.OFFICE).order_by("username").first()
-        self.approvers = list(staff.filter(role=Role.DEPT).order_by("username")[:2])
-        if self.office is not None:
-            self.approvers.append(self.office)
+        # Each level is approved by a handler of the department it is routed to (the office: None).
+        self.handlers = {
+            u.department_id: u for u in staff.filter(role=Role.DEPT).order_by("-username") if u.department_id
+        }
         self.demo_talents = set(
             Talent.objects.filter(zone=zone, person__user__username__endswith="_talent_demo").values_list(
                 "pk", flat=True
@@ -55,7 +56,7 @@ class Redeemer:
         return ActionContext(user=user, role=user.role, zone_id=self.zone.pk, reason=reason)
 
     def run(self) -> dict[str, int]:
-        if self.office is None or len(self.approvers) < 3:
+        if self.office is None:
             return {}
         for policy in Policy.objects.filter(zone=self.zone, status=Policy.Status.PUBLISHED).order_by("pk"):
             version = policy.current_version()
@@ -127,16 +128,21 @@ class Redeemer:
                 continue
             if plan == "reject":
                 services.reject_claims(
-                    self.ctx(self.approvers[0]), [claim], "社会保险缴纳记录与申报单位不一致"
+                    self.ctx(self._approver(claim)), [claim], "社会保险缴纳记录与申报单位不一致"
                 )
                 continue
             levels = claim.levels_required if plan != "partial" else max(claim.levels_required - 1, 0)
-            for level in range(levels):
+            for _level in range(levels):
                 [claim] = services.approve_claims(
-                    self.ctx(self.approvers[level]), [claim], "材料齐全，符合条件"
+                    self.ctx(self._approver(claim)), [claim], "材料齐全，符合条件"
                 )
             if plan == "pay" and claim.status == S.APPROVED:
                 ledger.pay_claim(self.ctx(self.office), claim.pk, f"demo-pay-{claim.pk}")
+
+    def _approver(self, claim: Claim) -> User | None:
+        """The handler of the department the claim's waiting level is routed to, else the office."""
+        dept = access.approver_of(claim)
+        return self.handlers.get(dept.pk, self.office) if dept is not None else self.office
 
     def _subject_user(self, claim: Claim) -> User | None:
         if claim.talent_id:

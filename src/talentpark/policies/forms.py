@@ -12,12 +12,13 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
+from talentpark.policies import services
 from talentpark.policies.catalogue import catalogue
 from talentpark.policies.models import Claim, Policy, PolicyVersion
 from talentpark.policies.rules.decision import format_value
-from talentpark.policies.services import Confirmation, VersionInput
+from talentpark.policies.services import Confirmation, PolicyInput, VersionInput
 
 MAX_CLAUSES = 30
 VERSION_FIELDS = (
@@ -207,4 +208,67 @@ def confirmation_from_post(post: QueryDict) -> Confirmation:
         bank_name=(post.get("bank_name") or "").strip()[:60],
         bank_account=(post.get("bank_account") or "").strip()[:40],
         application={k: (post.get(k) or "")[:500] for k in post if k[:1] == "m" and k[1:].isdigit()},
+    )
+
+
+# --------------------------------------------------------------------------- the policy form
+
+POLICY_FIELDS = (
+    "title",
+    "doc_number",
+    "issuing_body",
+    "category",
+    "target",
+    "published_on",
+    "effective_from",
+    "effective_to",
+    "summary",
+    "full_text",
+    "mode",
+    "recurrence",
+    "approval_levels",
+    "budget_total",
+    "materials",
+)
+MAX_LEVELS = 3
+
+
+def routing_rows(policy: Policy) -> list[tuple[int, str]]:
+    """(level, who approves it) for each level of the policy; a level with no row is the office's."""
+    named = {lv.number: lv.approver_label for lv in policy.levels.select_related("approver")}
+    return [(n, named.get(n, gettext("人才办"))) for n in range(1, policy.approval_levels + 1)]
+
+
+def policy_values(policy: Policy | None, zone_id: int) -> dict[str, Any]:
+    """The form's values for ``policy`` (or a new policy's defaults)."""
+    if policy is None:
+        values = {name: "" for name in POLICY_FIELDS}
+        values.update(
+            category=Policy.Category.SUBSIDY,
+            target=Policy.Target.TALENT,
+            mode=Policy.Mode.AUTO,
+            recurrence=Policy.Recurrence.ONCE,
+            approval_levels="1",
+        )
+        approvers = services.default_approvers(zone_id, Policy.Category.SUBSIDY, MAX_LEVELS)
+    else:
+        values = {name: _text(getattr(policy, name)) for name in POLICY_FIELDS}
+        named = dict(policy.levels.values_list("number", "approver_id"))
+        approvers = [_text(named.get(n)) for n in range(1, MAX_LEVELS + 1)]
+    for n, value in enumerate(approvers, start=1):
+        values[f"approver_{n}"] = value
+    return values
+
+
+def policy_values_from_post(post: QueryDict) -> dict[str, str]:
+    values = {name: (post.get(name) or "").strip()[:100_000] for name in POLICY_FIELDS}
+    for n in range(1, MAX_LEVELS + 1):
+        values[f"approver_{n}"] = (post.get(f"approver_{n}") or "").strip()[:12]
+    return values
+
+
+def policy_input(values: dict[str, str]) -> PolicyInput:
+    return PolicyInput(
+        **{name: values.get(name, "") for name in POLICY_FIELDS},
+        approvers=[values.get(f"approver_{n}", "") for n in range(1, MAX_LEVELS + 1)],
     )

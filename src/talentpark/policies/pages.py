@@ -154,10 +154,13 @@ def _policy_links(obj: Policy, request: Any) -> dict[str, Any]:
     links = []
     if has_perm(request.user, "policies.policy.change"):
         links.append((gettext_noop("规则与兑现"), reverse("policies:policy_rules", args=[obj.pk])))
+        links.append((gettext_noop("编辑政策信息"), reverse("policies:policy_edit", args=[obj.pk])))
     if has_perm(request.user, "policies.ledger.view"):
         links.append((gettext_noop("台账与对账"), reverse("policies:policy_ledger", args=[obj.pk])))
     if has_perm(request.user, "policies.claim.view"):
         links.append((gettext_noop("兑现事项"), reverse("policies:claim_list") + f"?policy={obj.pk}"))
+    for attachment in obj.attachments.order_by("id"):
+        links.append((f"📎 {attachment.name}", reverse("policies:attachment_download", args=[attachment.pk])))
     return {"links": links}
 
 

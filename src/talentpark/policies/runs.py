@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -40,8 +40,29 @@ def cycle_key(policy: Policy, day: dt.date) -> str:
     return "once"
 
 
-def publish(ctx: ActionContext, version: PolicyVersion, as_of: dt.date | None = None) -> PublishRun:
-    """Publish a draft version and start finding everyone who qualifies (a background task)."""
+class OverBudget(ValidationError):
+    """Publishing would commit more than the budget: the office must confirm naming the figure."""
+
+    def __init__(self, amount: decimal.Decimal, budget: decimal.Decimal) -> None:
+        self.amount, self.budget = amount, budget
+        self.text = f"预计兑现 ¥{amount:,.2f}，超出预算 ¥{budget:,.2f}"
+        super().__init__({"budget_total": [f"预算总额：{self.text}，请确认后再发布"]})
+
+
+def publish(
+    ctx: ActionContext,
+    version: PolicyVersion,
+    as_of: dt.date | None = None,
+    *,
+    confirm_amount: str | decimal.Decimal | None = None,
+) -> PublishRun:
+    """Publish a draft version and start finding everyone who qualifies (a background task).
+
+    Refused without a 文号 or when the rule fails its own checks. When the preview total exceeds
+    the budget it is refused with ``OverBudget`` unless ``confirm_amount`` is that very figure
+    (the office's explicit second confirmation, which names it)."""
+    from talentpark.policies import services
+
     as_of = as_of or timezone.localdate()
     policy = version.policy
     errors = FieldErrors()
@@ -51,7 +72,24 @@ def publish(ctx: ActionContext, version: PolicyVersion, as_of: dt.date | None = 
         errors.add("valid_from", "适用期", f"{as_of} 不在本版本适用期内")
     if policy.budget_total is None and version.outcome_kind == PolicyVersion.OutcomeKind.AMOUNT:
         errors.add("budget_total", "预算总额", "资金类政策发布前须设定预算")
+    for problem in services.version_problems(version):
+        key = "doc_number" if problem.startswith("文号：") else "rule"
+        errors.errors.setdefault(key, []).append(problem if key == "doc_number" else f"规则：{problem}")
     errors.raise_if_any()
+    confirmed: str | None = None
+    if version.outcome_kind == PolicyVersion.OutcomeKind.AMOUNT and policy.budget_total is not None:
+        try:
+            with transaction.atomic():
+                preview = engine.preview(version, as_of)
+        except DatabaseError:
+            raise ValidationError(
+                {"rule": ["规则：预览计算失败，请检查公式（如除以零、类型不符）"]}
+            ) from None
+        if preview.over_budget:
+            figure = preview.amount.quantize(decimal.Decimal("0.01"))
+            if _as_amount(confirm_amount) != figure:
+                raise OverBudget(figure, policy.budget_total)
+            confirmed = OverBudget(figure, policy.budget_total).text
     with transaction.atomic():
         locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != PolicyVersion.Status.DRAFT:
@@ -78,10 +116,22 @@ def publish(ctx: ActionContext, version: PolicyVersion, as_of: dt.date | None = 
             ctx,
             "policy.publish",
             locked,
-            after={"run": run.pk, "as_of": as_of.isoformat(), "cycle": run.cycle},
+            after={
+                "run": run.pk,
+                "as_of": as_of.isoformat(),
+                "cycle": run.cycle,
+                **({"over_budget_confirmed": confirmed} if confirmed else {}),
+            },
         )
     _enqueue(run)
     return run
+
+
+def _as_amount(value: str | decimal.Decimal | None) -> decimal.Decimal | None:
+    try:
+        return decimal.Decimal(str(value).replace(",", "")).quantize(decimal.Decimal("0.01"))
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        return None
 
 
 def start_cycle(ctx: ActionContext, policy: Policy, as_of: dt.date) -> PublishRun:

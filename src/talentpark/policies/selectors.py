@@ -30,9 +30,11 @@ def progress(user: Any, limit: int = 15) -> QuerySet[ClaimEvent]:
 
 
 def office_counts(user: Any) -> dict[str, int]:
+    """The staff home page's figures: her own review queue (what waits at a level routed to her),
+    claims waiting for payment, open review requests."""
     claims = restrict(Claim.objects.all(), user)
     return {
-        "reviewing": claims.filter(status=S.REVIEWING).count(),
+        "reviewing": restrict(Claim.objects.filter(status=S.REVIEWING), user, "approve").count(),
         "approved": claims.filter(status=S.APPROVED).count(),
         "open_reviews": restrict(
             ReviewRequest.objects.filter(status=ReviewRequest.Status.OPEN), user

@@ -13,6 +13,7 @@ _listing_urls = [
 urlpatterns = [
     # Before the listings' "claim/<pk>/": fixed paths first.
     path("claim/review/", views.claim_batch, name="claim_batch"),
+    path("policy/new/", views.policy_new, name="policy_new"),
     *_listing_urls,
     path("claim/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claim/<int:pk>/confirm/", views.claim_confirm, name="claim_confirm"),
@@ -22,6 +23,10 @@ urlpatterns = [
     path("claim/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
     path("claim/<int:pk>/pay/", views.claim_pay, name="claim_pay"),
     path("ledger/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
+    path("policy/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
+    path("policy/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachment/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachment/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("policy/<int:pk>/rules/", views.policy_rules, name="policy_rules"),
     path("policy/<int:pk>/rules/new/", views.version_new, name="version_new"),
     path("policy/<int:pk>/rules/preview/", views.rule_preview, name="rule_preview"),

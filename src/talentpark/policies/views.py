@@ -9,16 +9,17 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,15 +33,17 @@ from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.export import export_options
 from talentpark.core.validation import parse_date
-from talentpark.policies import engine, forms, ledger, runs, services
+from talentpark.policies import access, engine, forms, ledger, runs, services
 from talentpark.policies.models import (
     Claim,
     LedgerEntry,
     Policy,
+    PolicyAttachment,
     PolicyVersion,
     PublishRun,
     ReviewRequest,
 )
+from talentpark.policies.models.policy import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
 from talentpark.policies.pages import LEDGER
 from talentpark.policies.rules import RuleError
 from talentpark.policies.workflow import NEXT_STEP
@@ -68,6 +71,139 @@ def _date_or_error(value: str, field: str, label: str) -> tuple[Any, dict[str, l
         return None, {field: [f"{label}：{m}" for m in exc.messages]}
 
 
+# =========================================================================== policy authoring
+
+
+def _policy_form(
+    request: HttpRequest,
+    policy: Policy | None,
+    values: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+    attachment_errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    zone_id = policy.zone_id if policy is not None else request.user.zone_id  # type: ignore[union-attr]
+    errors = errors or {}
+    known = {*forms.POLICY_FIELDS, *(f"approver_{n}" for n in range(1, forms.MAX_LEVELS + 1))}
+    return render(
+        request,
+        "policies/policy_form.html",
+        {
+            "policy": policy,
+            "values": values,
+            "errors": errors,
+            "other_errors": [m for k, ms in errors.items() if k not in known for m in ms],
+            "levels": [
+                (n, f"approver_{n}", values.get(f"approver_{n}", ""), errors.get(f"approver_{n}", []))
+                for n in range(1, forms.MAX_LEVELS + 1)
+            ],
+            "departments": services.approver_choices(zone_id) if zone_id else [],
+            "categories": Policy.Category.choices,
+            "targets": Policy.Target.choices,
+            "modes": Policy.Mode.choices,
+            "recurrences": Policy.Recurrence.choices,
+            "attachments": policy.attachments.order_by("id") if policy is not None else [],
+            "attachment_errors": attachment_errors or {},
+            "max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "accept": ",".join(ATTACHMENT_TYPES),
+        },
+        status=400 if (errors or attachment_errors) else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_new(request: HttpRequest) -> HttpResponseBase:
+    """新建政策: the office writes a policy's metadata and routing; rules come next."""
+    require_perm(request.user, "policies.policy.change")
+    user: Any = request.user
+    if not user.zone_id:
+        raise PermissionDenied
+    if request.method == "GET":
+        return _policy_form(request, None, forms.policy_values(None, user.zone_id))
+    values = forms.policy_values_from_post(request.POST)
+    try:
+        policy = services.create_policy(
+            ActionContext.from_request(request, reason="新建政策"), user.zone_id, forms.policy_input(values)
+        )
+    except ValidationError as exc:
+        return _policy_form(request, None, values, _errors(exc))
+    messages.success(request, gettext("政策已创建，请上传附件并编写兑现规则"))
+    return redirect("policies:policy_edit", pk=policy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """编辑政策信息: metadata, routing and attachments."""
+    policy = _policy_for_office(request, pk)
+    if request.method == "GET":
+        return _policy_form(request, policy, forms.policy_values(policy, policy.zone_id))
+    values = forms.policy_values_from_post(request.POST)
+    try:
+        services.update_policy(
+            ActionContext.from_request(request, reason="编辑政策信息"), policy, forms.policy_input(values)
+        )
+    except ValidationError as exc:
+        return _policy_form(request, policy, values, _errors(exc))
+    messages.success(request, gettext("政策信息已保存"))
+    return redirect("policies:policy_edit", pk=policy.pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = _policy_for_office(request, pk)
+    try:
+        services.add_attachment(
+            ActionContext.from_request(request, reason="上传政策附件"),
+            policy,
+            request.FILES.get("file"),
+            request.POST.get("name", ""),
+        )
+    except ValidationError as exc:
+        return _policy_form(
+            request, policy, forms.policy_values(policy, policy.zone_id), attachment_errors=_errors(exc)
+        )
+    messages.success(request, gettext("附件已上传"))
+    return redirect("policies:policy_edit", pk=policy.pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "policies.policy.change")
+    policies = restrict(Policy.objects.all(), request.user, "change")
+    try:
+        attachment = PolicyAttachment.objects.get(pk=pk, policy__in=policies)
+    except PolicyAttachment.DoesNotExist:
+        raise Http404 from None
+    services.remove_attachment(ActionContext.from_request(request, reason="删除政策附件"), attachment)
+    messages.success(request, gettext("附件已删除"))
+    return redirect("policies:policy_edit", pk=attachment.policy_id)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A policy's attachment, to whoever may see the policy."""
+    require_perm(request.user, "policies.policy.view")
+    policies = restrict(Policy.objects.all(), request.user, "view")
+    try:
+        attachment = PolicyAttachment.objects.get(pk=pk, policy__in=policies)
+        handle = attachment.file.open("rb")
+    except (PolicyAttachment.DoesNotExist, FileNotFoundError):
+        raise Http404 from None
+    ext = os.path.splitext(attachment.file.name)[1].lower()
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{attachment.name}{ext}",
+        content_type=ATTACHMENT_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # =========================================================================== rule workspace
 
 
@@ -88,13 +224,16 @@ def _workspace(
     ).order_by("-id")[:10]
     claims = restrict(Claim.objects.filter(policy=policy), request.user)
     counts = {row["status"]: row["n"] for row in claims.values("status").annotate(n=Count("id"))}
+    current = policy.current_version()
     return render(
         request,
         "policies/workspace.html",
         {
             "policy": policy,
             "versions": versions,
-            "current": policy.current_version(),
+            "current": current,
+            "current_problems": services.version_problems(current) if current is not None else [],
+            "routing": forms.routing_rows(policy),
             "has_draft": any(v.status == PolicyVersion.Status.DRAFT for v in versions),
             "runs": runs,
             "claim_counts": [(S(k).label, k, n) for k, n in sorted(counts.items())],
@@ -152,6 +291,7 @@ def _editor(
     version: PolicyVersion | None,
     errors: dict[str, list[str]] | None = None,
     publish_errors: dict[str, list[str]] | None = None,
+    over_budget: Any = None,
 ) -> HttpResponse:
     errors = errors or {}
     kinds = (
@@ -183,7 +323,15 @@ def _editor(
             "outcome_kinds": PolicyVersion.OutcomeKind.choices,
             "catalogues": [forms.catalogue_rows(k) for k in kinds],
             "publish_errors": publish_errors or {},
-            "publish_as_of": timezone.localdate().isoformat(),
+            "publish_as_of": (request.POST.get("as_of") if over_budget else None)
+            or timezone.localdate().isoformat(),
+            "over_budget": over_budget,
+            # A published version that a publish today would refuse is flagged on its page.
+            "problems": (
+                services.version_problems(version)
+                if version is not None and version.status != PolicyVersion.Status.DRAFT
+                else []
+            ),
         },
         status=400 if (errors or publish_errors) else 200,
     )
@@ -290,13 +438,22 @@ def _sample(
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish a saved draft (the page asks to confirm first) and go to its run's progress."""
+    """Publish a saved draft (the page asks to confirm first; over budget, a second time naming
+    the figure) and go to its run's progress."""
     require_perm(request.user, "policies.policy.change")
     version = get_for(PolicyVersion.objects.select_related("policy"), request.user, "change", pk=pk)
     as_of, errors = _date_or_error(request.POST.get("as_of", ""), "as_of", gettext("计算日"))
+    over_budget: runs.OverBudget | None = None
     if not errors:
         try:
-            run = runs.publish(ActionContext.from_request(request, reason="发布政策规则"), version, as_of)
+            run = runs.publish(
+                ActionContext.from_request(request, reason="发布政策规则"),
+                version,
+                as_of,
+                confirm_amount=request.POST.get("confirm_amount") or None,
+            )
+        except runs.OverBudget as exc:
+            over_budget, errors = exc, _errors(exc)
         except ValidationError as exc:
             errors = _errors(exc)
         else:
@@ -308,10 +465,15 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "policies/_publish.html",
-            {"version": version, "publish_errors": errors, "publish_as_of": request.POST.get("as_of", "")},
+            {
+                "version": version,
+                "publish_errors": errors,
+                "publish_as_of": request.POST.get("as_of", ""),
+                "over_budget": over_budget,
+            },
         )
     state = forms.editor_from_version(version.policy, version)
-    return _editor(request, version.policy, state, version, publish_errors=errors)
+    return _editor(request, version.policy, state, version, publish_errors=errors, over_budget=over_budget)
 
 
 def _run(request: HttpRequest, pk: int) -> PublishRun:
@@ -374,6 +536,7 @@ def _claim_page(
     )
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     can_pay_role = has_perm(user, "policies.claim.pay")
+    decides = has_perm(user, "policies.claim.approve") and access.may_decide(user, claim)
     if claim.talent_id is not None:
         visible = restrict(Talent.objects.filter(pk=claim.talent_id), user).exists()
         subject_url = reverse("registry:talent_detail", args=[claim.talent_id]) if visible else ""
@@ -397,8 +560,11 @@ def _claim_page(
         "can_confirm": can_confirm,
         "can_decline": can_confirm,
         "can_request_review": owner and not open_review,
-        "can_approve": has_perm(user, "policies.claim.approve") and claim.status == S.REVIEWING,
-        "can_reject": has_perm(user, "policies.claim.approve") and claim.status in (S.REVIEWING, S.APPROVED),
+        "can_approve": decides and claim.status == S.REVIEWING,
+        "can_reject": decides,
+        "waiting_with": (
+            (access.approver_of(claim) or gettext("人才办")) if claim.status == S.REVIEWING else None
+        ),
         "can_pay": can_pay_role and claim.status == S.APPROVED,
         "is_staff_role": getattr(user, "role", None) in STAFF_ROLES,
         "pay_key": uuid.uuid4().hex,  # one key per rendered page: a double submit pays once
@@ -587,7 +753,16 @@ def claim_batch(request: HttpRequest) -> HttpResponse:
         reason = (request.POST.get("reason") or "").strip()[:200]
         claims = list(restrict(_claim_qs().filter(pk__in=chosen), request.user, "approve").order_by("pk"))
         ctx = ActionContext.from_request(request, reason=reason or "批量审核")
+        outside = len(chosen) - len(claims)
         try:
+            if outside:  # all or nothing: a claim not in her queue spoils the batch
+                raise ValidationError(
+                    {
+                        "claims": [
+                            gettext("审核事项：所选事项中有 %(n)s 项不在您的待审核范围内") % {"n": outside}
+                        ]
+                    }
+                )
             if request.POST.get("op") == "reject":
                 done = services.reject_claims(ctx, claims, reason)
                 messages.success(request, gettext("已退回 %(n)s 项") % {"n": len(done)})

@@ -24,6 +24,7 @@ LIST_PAGES = {
     "policies:claim_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},  # rows scoped per role
     "policies:ledger_list": {"alice"},
     "policies:review_list": {"alice"},
+    "policies:policy_new": {"alice"},  # authoring a policy is the office's
     "recruitment:position_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "amy"},
     "recruitment:demand_list": {"alice", "bob", "carol", "dave", "erin", "frank"},
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},

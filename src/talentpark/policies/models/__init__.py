@@ -1,8 +1,15 @@
 from talentpark.policies.models.claims import Certification, Claim, ClaimEvent, Decision, ReviewRequest
 from talentpark.policies.models.ledger import LedgerEntry
-from talentpark.policies.models.policy import Policy, PolicyAttachment, PolicyVersion, PublishRun
+from talentpark.policies.models.policy import (
+    ApprovalLevel,
+    Policy,
+    PolicyAttachment,
+    PolicyVersion,
+    PublishRun,
+)
 
 __all__ = [
+    "ApprovalLevel",
     "Certification",
     "Claim",
     "ClaimEvent",

@@ -114,10 +114,65 @@ class Policy(models.Model):
         return self.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number").first()
 
 
+class ApprovalLevel(models.Model):
+    """Who approves one level of a policy's claims: a department of the zone, or the office (null).
+
+    A level with no row is the office's. A claim waiting at level ``levels_done + 1`` is in the
+    queue of that level's department (its handlers, or with 本部门及以下 scope those above it).
+    """
+
+    zone = models.ForeignKey("core.Zone", models.PROTECT, verbose_name="园区")
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="levels", verbose_name="政策")
+    number = models.PositiveSmallIntegerField("审核级")
+    approver = models.ForeignKey(
+        "accounts.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核部门",
+        help_text="空表示由人才办审核",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核分工"
+        ordering = ["policy_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "policy", "number"], name="uniq_policy_approval_level"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=3), name="approval_level_number_1_3"
+            ),
+        ]
+        indexes = [models.Index(fields=["zone", "approver"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy} 第{self.number}级"
+
+    @property
+    def approver_label(self) -> str:
+        return self.approver.name if self.approver_id else "人才办"  # type: ignore[union-attr]
+
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ofd": "application/ofd",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
 class PolicyAttachment(models.Model):
     policy = models.ForeignKey(Policy, models.CASCADE, related_name="attachments", verbose_name="政策")
     name = models.CharField("附件名称", max_length=120)
     file = models.FileField("文件", upload_to="policies/%Y/")
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    uploaded_at = models.DateTimeField("上传时间", null=True, blank=True, auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "政策附件"

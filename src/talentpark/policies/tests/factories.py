@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Sequence
 from typing import Any
 
+from talentpark.accounts.models import Department
 from talentpark.core.models import Zone
-from talentpark.policies.models import Policy, PolicyVersion
+from talentpark.policies.models import ApprovalLevel, Policy, PolicyVersion
 
 AS_OF = dt.date(2026, 11, 2)
 
@@ -18,9 +20,12 @@ PHD_CLAUSES = [
 ]
 
 
-def make_policy(zone: Zone, **kwargs: Any) -> Policy:
+def make_policy(zone: Zone, approvers: Sequence[Department | None] | None = None, **kwargs: Any) -> Policy:
+    """A publishable policy. Its levels are routed to ``approvers`` (None: the office); by default
+    the last level is the office's (alice) and those before it the zone's 住建局 (dave), if any."""
     defaults: dict[str, Any] = {
         "title": "博士安家补贴",
+        "doc_number": "测人才〔2026〕1号",
         "issuing_body": "测试区人才工作领导小组",
         "category": Policy.Category.SUBSIDY,
         "target": Policy.Target.TALENT,
@@ -29,7 +34,13 @@ def make_policy(zone: Zone, **kwargs: Any) -> Policy:
         "full_text": "第一条　目的。\n第二条　适用范围。\n第三条　学历要求。\n第四条　标准。\n第五条　年限。",
     }
     defaults.update(kwargs)
-    return Policy.objects.create(zone=zone, **defaults)
+    policy = Policy.objects.create(zone=zone, **defaults)
+    if approvers is None:
+        housing = Department.objects.filter(zone=zone, kind=Department.Kind.HOUSING).order_by("pk").first()
+        approvers = [housing] * (policy.approval_levels - 1) + [None]
+    for number, dept in enumerate(approvers, start=1):
+        ApprovalLevel.objects.create(zone=zone, policy=policy, number=number, approver=dept)
+    return policy
 
 
 def make_version(policy: Policy, **kwargs: Any) -> PolicyVersion:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -215,7 +216,10 @@ def test_bad_confirmations_change_nothing(phd) -> None:
 
 def test_payment_never_exceeds_the_budget(phd) -> None:
     policy = make_policy(phd.zone, budget_total=D("50000"), approval_levels=1)
-    publish(phd, make_version(policy))
+    version = make_version(policy)
+    with pytest.raises(runs.OverBudget, match=re.escape("预计兑现 ¥100,000.00，超出预算 ¥50,000.00")):
+        publish(phd, version)
+    runs.publish(ctx(phd.alice), version, AS_OF, confirm_amount="100000.00")  # the second confirmation
     claim = services.confirm_claim(ctx(phd.tina), Claim.objects.get(policy=policy), services.Confirmation())
     [claim] = services.approve_claims(ctx(phd.alice), [claim])
     with pytest.raises(ValidationError, match="预算余额不足"):
