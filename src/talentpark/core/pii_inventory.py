@@ -36,6 +36,9 @@ INVENTORY: tuple[PIField, ...] = (
         "兑现台账（仅存脱敏账号末四位）",
         "10年（财务档案）",
     ),
+    PIField(
+        "registry.profilechange.new_phone", "general", "人才申请变更的手机号码（人才办核实后生效）", "离区后5年"
+    ),
     PIField("registry.familymember.name", "general", "配偶就业、子女就学服务", "离区后5年"),
     PIField(
         "registry.familymember.birth_date",

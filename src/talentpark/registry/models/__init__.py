@@ -1,3 +1,4 @@
+from talentpark.registry.models.changes import ProfileChange
 from talentpark.registry.models.chains import ChainRole, ChainSegment, EnterpriseChainRole, IndustryChain
 from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
 from talentpark.registry.models.imports import ImportJob
@@ -16,6 +17,7 @@ __all__ = [
     "IndustryChain",
     "Person",
     "Platform",
+    "ProfileChange",
     "Project",
     "Talent",
     "University",
