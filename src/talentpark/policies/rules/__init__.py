@@ -45,7 +45,7 @@ Operators
     ``!`` ``-`` (unary), ``* /``, ``+ -``, ``< <= > >= == !=``, ``in``, ``&&``, ``||``, ``c ? a : b``.
 Functions
     ``min(a, b)``, ``max(a, b)`` (numbers; null if either is null), ``date("…")``, and on strings
-    ``s.startsWith("C39")`` (literal prefix).
+    ``s.startsWith("39")`` (literal prefix).
 
 Types and what each operator accepts
     * BOOL, INT, NUMBER (float), STRING and DATE; every value may be null.
@@ -54,8 +54,11 @@ Types and what each operator accepts
       (``salary / 12``), so there is no division by zero and no integer division in any engine.
     * Ordering (``< <= > >=``) only on numbers and on dates — never on strings, whose collation differs
       between databases. Strings take ``== != in startsWith``; there is no string ``+``.
-    * A string literal compared with (or listed for, or used as a map key for) a field with ``choices``
-      must be one of them: ``tier == "F"`` is refused with the list of valid tiers.
+    * A string literal compared with (or listed for, used as a map key for, or as the ``startsWith``
+      prefix of) a *coded* field must be a value the data can hold: one of its ``choices``
+      (``tier == "F"`` is refused with the list of valid tiers), or a code of its code table
+      (``industry == "C39"`` is refused with the form of the codes, "3911", and the hint
+      ``industry.startsWith("39")``). Such a comparison could never be true (or ``!=`` never false).
     * Booleans take ``&& || ! == !=``; a clause must be a BOOL, the outcome a number (amount) or a
       string (tier) as the rule's ``outcome_type`` says. The branches of ``?:`` (and the values of a
       map) must have compatible types; ``null`` may be one branch.
@@ -88,7 +91,7 @@ Examples::
 
     degree_level >= 4 && (has_patent || papers >= 3)
     birth_date >= date("1981-01-01") && hukou_city != null
-    industry_code.startsWith("C39") || industry_code in ["I65", "M73"]
+    industry.startsWith("39") || industry in ["6511", "7320"]
     min(annual_salary * 0.3, 200000)
     {"A": 1000000, "B": 500000, "C": 300000}[tier]
     is_doctor ? 300000 : (is_master ? 100000 : 0)

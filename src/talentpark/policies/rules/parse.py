@@ -683,7 +683,7 @@ class _Checker:
         if len(args) != 1 or (
             arg is not None and not (isinstance(arg, Literal) and isinstance(arg.value, str))
         ):
-            self.err(dot, 'startsWith 需要一个文本常量参数，例如 code.startsWith("C39")')
+            self.err(dot, 'startsWith 需要一个文本常量参数，例如 industry.startsWith("39")')
             return None
         if receiver is None or arg is None:
             return None

@@ -273,7 +273,9 @@ def boolean(draw: st.DrawFn, depth: int) -> Gen:
         return Gen(draw(in_list(sub)), b)
     if kind == 5:
         x = draw(expr(Type.STRING, sub))
-        return Gen(f"{x.text}.startsWith({cel_string(draw(st.sampled_from(PREFIXES)))})", b)
+        # A coded field only takes prefixes some of its values have (anything else is refused).
+        prefixes = sorted({""} | {c[:k] for c in x.choices for k in (1, len(c))}) if x.choices else PREFIXES
+        return Gen(f"{x.text}.startsWith({cel_string(draw(st.sampled_from(prefixes)))})", b)
     if kind == 6:
         x = draw(expr(draw(st.sampled_from(list(Type))), sub))
         form = draw(st.sampled_from(["{} == null", "{} != null", "null == {}", "null != {}"]))

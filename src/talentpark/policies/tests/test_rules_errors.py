@@ -316,7 +316,7 @@ def only(expr: str) -> RuleProblem:
         ),
         (
             "name.startsWith(tier)",
-            '条款 1（第二条）第1行第5列：startsWith 需要一个文本常量参数，例如 code.startsWith("C39")',
+            '条款 1（第二条）第1行第5列：startsWith 需要一个文本常量参数，例如 industry.startsWith("39")',
             1,
             5,
             None,
