@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from talentpark.core.codes import synonym_problem
 
 
 class Zone(models.Model):
@@ -38,6 +41,10 @@ class Division(models.Model):
     level = models.CharField("级别", max_length=12, choices=Level.choices)
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
     is_current = models.BooleanField("现行", default=True)
+    # Years the code was in use (python-stdnum's GB/T 2260 history); empty = before the
+    # records began (1980) / still in use. Resident ID numbers keep abolished codes.
+    valid_from = models.PositiveSmallIntegerField("启用年份", null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField("停用年份", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划（GB/T 2260）"
@@ -67,6 +74,50 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class CodeSynonym(models.Model):
+    """A spelling offices use for a coded value ("男性" → 性别 M, "硕士研究生" → 学历 14).
+
+    Rows without a zone are the national defaults (seeded by a data migration); a zone's
+    office adds its own, which win over the defaults for that zone. Read through
+    :func:`talentpark.core.synonyms.synonyms_for`.
+    """
+
+    class Table(models.TextChoices):
+        SEX = "sex", "性别"
+        DEGREE = "degree", "学历"
+        TITLE = "title", "专业技术职称"
+        SKILL = "skill", "职业技能等级"
+        PROGRAMME = "programme", "人才计划级别"
+
+    zone = models.ForeignKey(
+        Zone, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="园区（空=全国默认）"
+    )
+    table = models.CharField("代码表", max_length=16, choices=Table.choices)
+    spelling = models.CharField("写法", max_length=40)
+    code = models.CharField("代码", max_length=16)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代码同义词"
+        ordering = ["table", "code", "spelling"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "table", "spelling"], name="core_synonym_unique_in_zone"),
+            models.UniqueConstraint(
+                fields=["table", "spelling"],
+                condition=models.Q(zone__isnull=True),
+                name="core_synonym_unique_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spelling} → {self.code}"
+
+    def clean(self) -> None:
+        problem = synonym_problem(self.table, self.spelling, self.code)
+        if problem:
+            raise ValidationError({problem[0]: problem[1]})
 
 
 class AppendOnlyModel(models.Model):
@@ -158,4 +209,13 @@ class PIIAccessLog(AppendOnlyModel):
 
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
-__all__ = ["AppendOnlyModel", "AuditLog", "Division", "Industry", "PIIAccessLog", "SearchDocument", "Zone"]
+__all__ = [
+    "AppendOnlyModel",
+    "AuditLog",
+    "CodeSynonym",
+    "Division",
+    "Industry",
+    "PIIAccessLog",
+    "SearchDocument",
+    "Zone",
+]

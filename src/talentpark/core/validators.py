@@ -1,7 +1,14 @@
 """Validators for Chinese identity data, each raising a Chinese message.
 
 * Resident ID numbers, GB 11643-1999: 6-digit division code, 8-digit birth date,
-  3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character.
+  3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character. The division code
+  must be a GB/T 2260 code, current or abolished (python-stdnum's history, see
+  :func:`talentpark.core.codetables.division_history`), and must not have been abolished
+  before the birth year: a number keeps the code in force when it was first assigned,
+  which is never before birth. A code first used *after* the birth year is normal — most
+  numbers were assigned from 1984 on, at 16 or at a later registration (任城区 370811 dates
+  from 1983, yet people born there in 1975 carry it) — so, unlike
+  ``stdnum.cn.ric.validate``, it is only flagged (``ResidentId.division_in_use_at_birth``).
 * Unified social credit codes, GB 32100-2015: MOD 31 check character; positions
   9-17 are a GB 11714 organisation code with its own MOD 11 check digit, which
   python-stdnum does not verify — hence our own implementation.
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from talentpark.core.codetables import division_history, division_span
 from talentpark.core.normalize import compact
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -36,6 +44,9 @@ class ResidentId:
     division_code: str
     birth_date: dt.date
     sex: str  # "M" or "F"
+    # False when the division code came into use only after the birth year (stdnum's
+    # InvalidComponent case that real numbers show, see the module docstring).
+    division_in_use_at_birth: bool = True
 
 
 def id_check_char(body17: str) -> str:
@@ -68,8 +79,23 @@ def parse_resident_id(value: str, *, today: dt.date | None = None) -> ResidentId
     expected = id_check_char(number[:17])
     if number[17] != expected:
         raise ValidationError("校验位不正确，请核对号码", code="checksum")
+    code = number[:6]
+    periods = division_history().get(code)
+    if periods is None:
+        raise ValidationError(f"地区码{code}不是GB/T 2260中的行政区划代码（现行或已撤销的）", code="division")
+    in_use = any(p.covers(birth.year) for p in periods)
+    if not in_use:
+        _first, last = division_span(code)
+        if last is not None and birth.year > last:
+            raise ValidationError(
+                f"地区码{code}（{periods[-1].name}）在{last}年以后已不再使用，"
+                f"{birth.year}年出生的人不会取得该地区码，请核对号码",
+                code="division_period",
+            )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
-    return ResidentId(number=number, division_code=number[:6], birth_date=birth, sex=sex)
+    return ResidentId(
+        number=number, division_code=code, birth_date=birth, sex=sex, division_in_use_at_birth=in_use
+    )
 
 
 def validate_resident_id(value: str) -> None:

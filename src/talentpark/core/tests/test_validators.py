@@ -8,7 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
 
+from talentpark.core.codetables import division_history, division_span
 from talentpark.core.validators import (
     PROVINCE_PREFIXES,
     id_check_char,
@@ -52,16 +55,86 @@ def test_it_rejects_bad_ids_with_a_chinese_reason(value, reason):
     assert reason in exc.value.messages[0]
 
 
-_prefixes = sorted(PROVINCE_PREFIXES)
+def _with_check(body: str) -> str:
+    return body + id_check_char(body)
+
+
+# Every GB/T 2260 code python-stdnum knows (current and abolished), for ID bodies.
+_codes = sorted(c for c in division_history() if c[:2] in PROVINCE_PREFIXES)
 
 
 @st.composite
 def id_bodies(draw):
-    prefix = draw(st.sampled_from(_prefixes))
-    rest = draw(st.text("0123456789", min_size=4, max_size=4))
-    birth = draw(st.dates(min_value=dt.date(1920, 1, 1), max_value=dt.date(2020, 12, 31)))
+    """A body whose division code was still in use (or not yet abolished) in the birth year."""
+    code = draw(st.sampled_from(_codes))
+    last = division_span(code)[1] or 2020
+    birth = draw(st.dates(min_value=dt.date(1920, 1, 1), max_value=dt.date(min(last, 2020), 12, 31)))
     seq = draw(st.text("0123456789", min_size=3, max_size=3))
-    return f"{prefix}{rest}{birth:%Y%m%d}{seq}"
+    return f"{code}{birth:%Y%m%d}{seq}"
+
+
+@st.composite
+def any_id_numbers(draw):
+    """Any real code with any birth date, valid checksum: some abolished before the birth year."""
+    code = draw(st.sampled_from(_codes))
+    birth = draw(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2024, 12, 31)))
+    return _with_check(f"{code}{birth:%Y%m%d}{draw(st.text('0123456789', min_size=3, max_size=3))}")
+
+
+def test_an_id_from_any_real_county_validates():
+    # Counties far from the old hand-made subset (济宁, 长治, 德阳 …).
+    for body in ("33010619850301001", "65400419921120002", "54262119780615003", "23270119900101004"):
+        assert parse_resident_id(_with_check(body)).division_code == body[:6]
+
+
+def test_an_unknown_county_code_is_rejected_with_the_code_named():
+    with pytest.raises(ValidationError) as exc:
+        parse_resident_id(_with_check("11019919900101002"))  # Beijing has no district 99
+    assert exc.value.code == "division"
+    assert "地区码110199" in exc.value.messages[0]
+
+
+def test_a_code_abolished_before_the_birth_year_is_rejected_as_stdnum_does():
+    number = _with_check("37080220150101002")  # 济宁市市中区, merged into 任城区 in 2013
+    with pytest.raises(StdnumError):
+        ric.validate(number)
+    with pytest.raises(ValidationError) as exc:
+        parse_resident_id(number)
+    assert exc.value.code == "division_period"
+    assert "2013" in exc.value.messages[0] and "2015" in exc.value.messages[0]
+    # Born while it still existed: valid, and the abolished code is kept.
+    assert parse_resident_id(_with_check("37080219900101002")).division_in_use_at_birth
+
+
+def test_a_code_newer_than_the_birth_year_is_flagged_not_rejected():
+    # 任城区 (370811) dates from 1983; people born there earlier got their numbers later.
+    number = _with_check("37081119750517002")
+    with pytest.raises(StdnumError):
+        ric.validate(number)  # stdnum flags it ...
+    rid = parse_resident_id(number)  # ... we keep the person and flag the number
+    assert rid.division_in_use_at_birth is False
+    assert parse_resident_id(_with_check("37081119900517002")).division_in_use_at_birth is True
+
+
+@given(any_id_numbers())
+def test_we_agree_with_stdnum_except_for_codes_newer_than_the_birth(number):
+    try:
+        ric.validate(number)
+        stdnum_ok = True
+    except (StdnumError, KeyError):  # stdnum raises KeyError for some codes it half-knows
+        stdnum_ok = False
+    try:
+        rid = parse_resident_id(number)
+    except ValidationError:
+        rid = None
+    if stdnum_ok:
+        assert rid is not None and rid.division_in_use_at_birth
+    elif rid is not None:
+        # We only keep what stdnum refuses when the code was not yet (or not then) in use:
+        # never when it had been abolished before the birth year.
+        assert not rid.division_in_use_at_birth
+        last = division_span(number[:6])[1]
+        assert last is None or int(number[6:10]) <= last
 
 
 @given(id_bodies())

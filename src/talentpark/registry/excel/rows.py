@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from talentpark.core import synonyms
 from talentpark.core.models import Division, Industry, Zone
 from talentpark.core.validation import FieldErrors
 from talentpark.core.validators import validate_uscc
@@ -112,6 +113,9 @@ class Lookups:
         self.enterprises: dict[str, int] = {}
         self.enterprise_names: dict[str, list[int]] = {}
         self.chains: dict[str, int] = {}
+        # Office spellings of coded values (男性, 大学本科 …): CodeSynonym rows of this zone.
+        self.synonyms = synonyms.all_synonyms(zone.pk)
+        self._aliases: dict[str, dict[str, str]] = {}
         if UNIVERSITY in refs:
             for pk, name in University.objects.values_list("pk", "name"):
                 self.universities[rules.clean_free_text(name)] = pk
@@ -131,6 +135,14 @@ class Lookups:
                 rules.clean_free_text(n): pk
                 for pk, n in IndustryChain.objects.filter(zone=zone).values_list("pk", "name")
             }
+
+    def aliases(self, column: Column) -> dict[str, str]:
+        """The column's own aliases and the synonym table of its choices, merged once."""
+        found = self._aliases.get(column.key)
+        if found is None:
+            table = synonyms.table_of(column.choices)
+            found = self._aliases[column.key] = {**column.aliases, **self.synonyms.get(table, {})}
+        return found
 
     def resolve(self, column: Column, raw: Any, errors: RowErrors) -> Any:
         text = rules.clean_free_text(raw)
@@ -217,7 +229,9 @@ def parse_cell(column: Column, raw: Any, errors: RowErrors, lookups: Lookups) ->
         return rules.date_value(errors, key, label, raw, not_future=column.not_future)
     if kind == CHOICE:
         assert column.choices is not None
-        return rules.choice(errors, key, label, _as_text(raw), column.choices, aliases=column.aliases)
+        return rules.choice(
+            errors, key, label, _as_text(raw), column.choices, aliases=lookups.aliases(column)
+        )
     if kind == BOOL:
         return rules.boolean(errors, key, label, raw)
     if kind == INT:

@@ -7,7 +7,10 @@ from talentpark.registry.models import University
 
 
 class Command(BaseCommand):
-    help = "Apply the shipped national code tables (GB/T 2260, GB/T 4754, universities); idempotent."
+    help = (
+        "Apply the national code tables: GB/T 2260 with its history (from the installed python-stdnum), "
+        "GB/T 4754-2017, universities; idempotent (prints the rows written)."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
