@@ -8,9 +8,31 @@ audit row), spread over two requests because a person reads the preview in betwe
   of the same user (:class:`ImportRefused`; a partial unique index is the final guard),
   keeps the upload encrypted under ``var/imports/`` and validates it;
 * :func:`request_commit` validates the file again (the zone may have changed since the
-  preview) and writes every row in one transaction, with one ``registry.import`` audit
-  row naming the file, its SHA-256, the counts and the records written, then deletes
-  the upload. If any row is bad nothing is written.
+  preview) and writes every row, with one ``registry.import`` audit row naming the file,
+  its SHA-256, the counts and the records written, then deletes the upload. If any row is
+  bad nothing is written.
+
+How the rows are written (:func:`run_commit`), whole or not at all:
+
+* **PostgreSQL**: one transaction; the existing rows are compared and locked inside it
+  (row locks: other sessions go on working).
+* **SQLite** has one write lock for the whole database, so a transaction writing 35,000
+  rows would make every other writer (a login, a page that records something, the task
+  worker) wait for it, and fail after the busy timeout. There the rows are written
+  **in chunks of ``TALENTPARK_IMPORT_CHUNK_ROWS`` records** (1,000; a person with her
+  talent and education rows stays in one chunk), each chunk its own short transaction,
+  with a pause of ``TALENTPARK_IMPORT_CHUNK_PAUSE`` seconds between chunks in which the
+  waiting writers get the lock. Everything was validated and compared first, so a chunk
+  fails only if someone changed the same records meanwhile (a unique blind index). Then
+  the chunks already committed are **undone** — rows created are deleted, rows updated
+  get the values read just before they were changed — so the import leaves nothing
+  behind, and the job says so. The audit row and the job's ``DONE`` are written with the
+  last chunk. Between chunks, other users can see the records written so far.
+* **Recovery after a crash** (the process dies between chunks, so nothing can be
+  undone): the job stays "committing" until ``sweep`` marks it failed after
+  ``STALE_AFTER``, with a message saying how many rows had been written and that
+  **uploading the same file again completes the import**: the upsert keys make rows
+  already written "unchanged", so nothing is duplicated.
 
 Where the work runs: the project has no task worker yet. Uploads up to
 ``TALENTPARK_IMPORT_SYNC_BYTES`` (256 KB, a few thousand rows) are handled within the
@@ -25,6 +47,7 @@ row. A job whose thread died (restart) is marked failed after ``STALE_AFTER``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -39,7 +62,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -50,14 +73,16 @@ from talentpark.registry.excel import reader
 from talentpark.registry.excel.columns import SPECS
 from talentpark.registry.excel.reader import BadFile
 from talentpark.registry.excel.rows import Lookups, Validated, validate_rows
-from talentpark.registry.excel.upsert import plan
-from talentpark.registry.models import ImportJob
+from talentpark.registry.excel.upsert import Plan, plan
+from talentpark.registry.models import Education, ImportJob, Talent
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
 KEEP_UPLOADS = timedelta(hours=24)
 DEFAULT_SYNC_BYTES = 256 * 1024
+DEFAULT_CHUNK_ROWS = 1000
+DEFAULT_CHUNK_PAUSE = 0.2  # > the longest sleep of SQLite's busy handler (100 ms): waiters get in
 _MAGIC = b"TPX1"
 
 _lock = threading.Lock()
@@ -138,7 +163,13 @@ def sweep(now: Any = None) -> int:
             removed += 1
     stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - STALE_AFTER)
     for job in stale.exclude(pk__in=list(_threads)):
-        _finish(job.pk, ImportJob.Status.FAILED, message=gettext("任务中断（服务重启或超时），请重新上传"))
+        if job.status == ImportJob.Status.COMMITTING and job.processed_rows:
+            message = gettext(
+                "导入中断（服务重启），已写入 %(n)d 行：重新上传同一文件即可补全其余行，已写入的行不会重复"
+            ) % {"n": job.processed_rows}
+        else:
+            message = gettext("任务中断（服务重启或超时），请重新上传")
+        _finish(job.pk, ImportJob.Status.FAILED, message=message)
         discard_upload(job.pk)
     return removed
 
@@ -366,10 +397,133 @@ def _reindex(model: type, pks: list[int]) -> None:
     reindex(model, pks)
 
 
+def _unindex(model: type, pks: list[int]) -> None:
+    if not pks:
+        return
+    try:
+        from talentpark.core.search.index import remove  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    remove(model, pks)
+
+
+def chunk_rows() -> int:
+    return max(1, int(getattr(settings, "TALENTPARK_IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
+
+
+def _root(obj: Any) -> tuple[str, int]:
+    """What keeps objects in one chunk: a person with her talent and educations; else the object."""
+    if isinstance(obj, Talent | Education):
+        if obj.person_id is not None:
+            return ("person", obj.person_id)
+        return ("new", id(obj.person))  # an unsaved person, cached on the object
+    if obj.pk is not None:
+        return (type(obj).__name__, obj.pk)
+    return ("new", id(obj))
+
+
+@dataclass
+class Chunk:
+    """Part of a plan, written in one transaction: its records' objects and their roots."""
+
+    part: Plan
+    roots: list[tuple[str, int]]
+
+
+def split(outcome: Plan, size: int) -> list[Chunk]:
+    """The plan in parts of at most ``size`` records (roots), in the order they were planned."""
+    groups: dict[tuple[str, int], Plan] = {}
+
+    def part_of(obj: Any) -> Plan:
+        key = _root(obj)
+        if key not in groups:
+            groups[key] = Plan(kind=outcome.kind, primary=outcome.primary)
+        return groups[key]
+
+    for entries in outcome.updates.values():  # existing records first, then the new ones
+        for obj, fields in entries.values():
+            part_of(obj).update(obj, fields)
+    for objs in outcome.creates.values():
+        for obj in objs:
+            part_of(obj).create(obj)
+    chunks: list[Chunk] = []
+    for n, (key, group) in enumerate(groups.items()):
+        if n % size == 0:
+            chunks.append(Chunk(Plan(kind=outcome.kind, primary=outcome.primary), []))
+        chunk = chunks[-1]
+        chunk.roots.append(key)
+        for model, objs in group.creates.items():
+            chunk.part.creates.setdefault(model, []).extend(objs)
+        for model, entries in group.updates.items():
+            chunk.part.updates.setdefault(model, {}).update(entries)
+    return chunks
+
+
+@dataclass
+class _Undo:
+    """How to take back the chunks already committed: what they created, and the rows before."""
+
+    primary: type[models.Model]
+    created: list[tuple[type[models.Model], list[int]]]
+    before: list[tuple[type[models.Model], list[Any]]]
+
+
+def _write_chunk(part: Plan, undo: _Undo | None) -> list[int]:
+    """Write one part (the caller holds its transaction); the primary model's new pks."""
+    if undo is not None:
+        for model, entries in part.updates.items():
+            rows = model._default_manager.filter(pk__in=list(entries)).order_by("pk")
+            undo.before.append((model, list(rows)))
+    part.write()
+    created: list[int] = []
+    for model, objs in part.creates.items():
+        pks = [o.pk for o in objs]
+        if undo is not None:
+            undo.created.append((model, pks))
+        if model is part.primary:
+            created = pks
+    return created
+
+
+def _touched_by_root(outcome: Plan) -> dict[tuple[str, int], list[int]]:
+    """The updated records of the primary model, by the root that carries them into a chunk."""
+    assert outcome.record_ids is not None
+    touched = [int(pk) for pk in outcome.record_ids()[1]]
+    if outcome.primary is not Talent:
+        return {(outcome.primary.__name__, pk): [pk] for pk in touched}
+    by_root: dict[tuple[str, int], list[int]] = {}
+    for pk, person_id in Talent.objects.filter(pk__in=touched).values_list("pk", "person_id"):
+        by_root.setdefault(("person", person_id), []).append(pk)
+    return by_root
+
+
+def _between_chunks(job_id: int, done: int, total: int) -> None:
+    """After each chunk but the last. SQLite: let the writers that queued meanwhile have the lock."""
+    if connection.vendor == "sqlite":
+        time.sleep(float(getattr(settings, "TALENTPARK_IMPORT_CHUNK_PAUSE", DEFAULT_CHUNK_PAUSE)))
+
+
+def _take_back(undo: _Undo) -> None:
+    """Undo committed chunks, newest first, each step in its own short transaction."""
+    primary = undo.primary
+    for model, objs in reversed(undo.before):
+        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        with transaction.atomic():
+            model._default_manager.bulk_update(objs, fields, batch_size=200)
+            if model is primary:
+                _reindex(model, [o.pk for o in objs])
+    for model, pks in reversed(undo.created):
+        with transaction.atomic():
+            model._default_manager.filter(pk__in=pks).delete()
+            if model is primary:
+                _unindex(model, pks)
+
+
 def run_commit(job_id: int, ctx: ActionContext) -> None:
-    """Validate again and write everything in one transaction, or nothing at all."""
+    """Validate again and write everything, or nothing at all (see the module's docstring)."""
     job = ImportJob.objects.select_related("zone").get(pk=job_id)
     started = time.perf_counter()
+    undo: _Undo | None = None
     try:
         validated, present = _read_and_validate(job, reader.open_sheet(_unseal(job), SPECS[job.kind]))
         if validated.problem_total:
@@ -383,68 +537,105 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
             )
             return
         _report(job_id, "write", 0, validated.total)
-        # PostgreSQL: compare and lock the existing rows inside the transaction. SQLite has no
-        # row locks and its transaction takes the whole database's write lock at BEGIN, so the
-        # comparison (a read) is done first to keep that lock short; a concurrent insert of the
-        # same person still fails on the unique blind index and rolls everything back.
-        row_locks = connection.vendor != "sqlite"
-        outcome = None if row_locks else plan(job.zone, job.kind, validated.rows, present, final=True)
-        with transaction.atomic():
-            if outcome is None:
+        # PostgreSQL: compare and lock the existing rows inside one transaction. SQLite has no
+        # row locks and a write transaction takes the whole database's write lock, so the
+        # comparison (a read) is done first and the writes go in short chunks.
+        chunked = connection.vendor == "sqlite"
+        with contextlib.ExitStack() as outer:
+            if chunked:
+                outcome = plan(job.zone, job.kind, validated.rows, present, final=True)
+                undo = _Undo(outcome.primary, [], [])
+            else:
+                outer.enter_context(transaction.atomic())
                 outcome = plan(job.zone, job.kind, validated.rows, present, lock=True, final=True)
-            outcome.write()
-            assert outcome.record_ids is not None
-            created, touched = outcome.record_ids()
-            entry = audit.record(
-                ctx,
-                "registry.import",
-                job,
-                after={
-                    "kind": job.kind,
-                    "file": job.file_name,
-                    "sha256": job.sha256,
-                    "rows": validated.total,
-                    **outcome.counts,
-                    "created": created,
-                    "updated": touched,
-                },
-            )
-            _reindex(outcome.primary, created + [int(pk) for pk in touched])
-            ImportJob.objects.filter(pk=job_id).update(
-                status=ImportJob.Status.DONE,
-                counts={**outcome.counts, "error": 0},
-                total_rows=validated.total,
-                processed_rows=validated.total,
-                audit_id=entry.pk,
-                problems=[],
-                problem_count=0,
-                message="",
-                updated_at=timezone.now(),
-                finished_at=timezone.now(),
-            )
+            touched = _touched_by_root(outcome)
+            chunks = split(outcome, chunk_rows()) or [
+                Chunk(Plan(kind=outcome.kind, primary=outcome.primary), [])
+            ]
+            done = 0
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                with transaction.atomic():
+                    created = _write_chunk(chunk.part, undo)
+                    updated = [pk for root in chunk.roots for pk in touched.get(root, ())]
+                    _reindex(outcome.primary, created + updated)
+                    done = min(validated.total, done + len(chunk.roots))
+                    if last:
+                        _record_done(ctx, job, outcome, validated.total)
+                    else:
+                        ImportJob.objects.filter(pk=job_id).update(
+                            processed_rows=done, updated_at=timezone.now()
+                        )
+                _report(job_id, "write", done, validated.total)
+                if not last:
+                    _between_chunks(job_id, done, validated.total)
         with _lock:
             _progress.pop(job_id, None)
         log.info(
-            "excel import %s: %d rows committed in %.1fs",
+            "excel import %s: %d rows committed in %d chunk(s) in %.1fs",
             job_id,
             validated.total,
+            len(chunks),
             time.perf_counter() - started,
         )
     except BadFile as exc:
         _finish(job_id, ImportJob.Status.FAILED, message=str(exc)[:500])
     except IntegrityError:
         log.warning("excel import %s: integrity error, rolled back", job_id)
-        _finish(
+        _fail_commit(
             job_id,
-            ImportJob.Status.FAILED,
-            message=gettext("导入期间有人同时修改了相同的记录，已全部撤销，未导入任何数据，请重新上传"),
+            undo,
+            job,
+            gettext("导入期间有人同时修改了相同的记录，已全部撤销，未导入任何数据，请重新上传"),
         )
     except Exception:
         log.exception("excel import %s: commit failed", job_id)
-        _finish(
-            job_id, ImportJob.Status.FAILED, message=gettext("导入时发生内部错误，已全部撤销，未导入任何数据")
-        )
+        _fail_commit(job_id, undo, job, gettext("导入时发生内部错误，已全部撤销，未导入任何数据"))
     discard_upload(job_id)
+
+
+def _record_done(ctx: ActionContext, job: ImportJob, outcome: Plan, total: int) -> None:
+    """The audit row and the job's end, in the last chunk's transaction."""
+    assert outcome.record_ids is not None
+    created, touched = outcome.record_ids()
+    entry = audit.record(
+        ctx,
+        "registry.import",
+        job,
+        after={
+            "kind": job.kind,
+            "file": job.file_name,
+            "sha256": job.sha256,
+            "rows": total,
+            **outcome.counts,
+            "created": created,
+            "updated": touched,
+        },
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE,
+        counts={**outcome.counts, "error": 0},
+        total_rows=total,
+        processed_rows=total,
+        audit_id=entry.pk,
+        problems=[],
+        problem_count=0,
+        message="",
+        updated_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+
+
+def _fail_commit(job_id: int, undo: _Undo | None, job: ImportJob, message: str) -> None:
+    if undo is not None and (undo.created or undo.before):
+        try:
+            _take_back(undo)
+        except Exception:
+            log.exception("excel import %s: undoing the committed chunks failed", job_id)
+            message = gettext(
+                "导入失败，且撤销已写入的部分时出错：请联系管理员核对；重新上传同一文件可补全（已写入的行不会重复）"
+            )
+    _finish(job_id, ImportJob.Status.FAILED, message=message)
 
 
 def cancel(job: ImportJob) -> None:
