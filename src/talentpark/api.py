@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.admin.views.decorators import staff_member_required
 from ninja import NinjaAPI
 
+from talentpark.api_docs import OfflineSwagger
 from talentpark.core.api_kit import install_error_handlers, session_and_token
 from talentpark.core.search.api import router as search_router
 from talentpark.housing.api import router as housing_router
@@ -18,6 +19,7 @@ api = NinjaAPI(
     version="1",
     description="一网四库及各业务系统的接口。列表分页；错误以中文说明并指明字段。",
     auth=session_and_token(),
+    docs=OfflineSwagger(),
     docs_decorator=staff_member_required,
     urls_namespace="api",
 )

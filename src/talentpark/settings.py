@@ -131,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's English "CSRF verification failed" page, replaced by a Chinese one.
+CSRF_FAILURE_VIEW = "talentpark.accounts.views.csrf_failure"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

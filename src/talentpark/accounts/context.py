@@ -1,4 +1,9 @@
-"""Template context: the signed-in user's role and what the navigation may show."""
+"""Template context: the signed-in user's role and what the navigation may show.
+
+Staff see grouped menus (so the bar fits 1280 px however many registries there are);
+a talent sees her own pages only: home, her profile, policies, her claims, jobs,
+apartments and her password — never a staff registry.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,86 @@ from typing import Any
 from django.http import HttpRequest
 
 from talentpark.accounts.access import has_perm
+from talentpark.accounts.roles import Role
+
+# (label, url name, permission or None for every signed-in user of the role)
+NavItem = tuple[str, str, str | None]
+
+NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
+    (
+        "一网四库",
+        [
+            ("人才库", "registry:talent_list", "registry.talent.view"),
+            ("企业库", "registry:enterprise_list", "registry.enterprise.view"),
+            ("平台库", "registry:platform_list", "registry.platform.view"),
+            ("项目库", "registry:project_list", "registry.project.view"),
+            ("产业链", "registry:chain_list", "registry.chain.view"),
+            ("档案变更审核", "accounts:profile_change_list", "registry.talent.change"),
+            ("数据导入", "registry:import_home", "registry.import"),
+        ],
+    ),
+    (
+        "政策兑现",
+        [
+            ("政策库", "policies:policy_list", "policies.policy.view"),
+            ("政策兑现", "policies:claim_list", "policies.claim.view"),
+            ("人工复核", "policies:review_list", "policies.review.view"),
+            ("兑现台账", "policies:ledger_list", "policies.ledger.view"),
+        ],
+    ),
+    (
+        "招聘引才",
+        [
+            ("岗位", "recruitment:position_list", "recruitment.position.view"),
+            ("人才需求", "recruitment:demand_list", "recruitment.demand.view"),
+        ],
+    ),
+    (
+        "服务保障",
+        [
+            ("人才公寓", "housing:apartment_list", "housing.apartment.view"),
+            ("讲师库", "innovation:lecturer_list", "innovation.lecturer.view"),
+        ],
+    ),
+    (
+        "系统管理",
+        [
+            ("组织机构", "accounts:department_list", "accounts.department.view"),
+            ("用户管理", "accounts:user_list", "accounts.user.view"),
+            ("操作日志", "core:audit_list", "audit.view"),
+            ("修改密码", "accounts:password_change", None),
+        ],
+    ),
+]
+
+TALENT_NAV: list[NavItem] = [
+    ("首页", "accounts:home", None),
+    ("我的档案", "accounts:profile", None),
+    ("政策", "policies:policy_list", "policies.policy.view"),
+    ("我的兑现", "policies:claim_list", "policies.claim.own"),
+    ("岗位", "recruitment:position_list", "recruitment.position.view"),
+    ("人才公寓", "housing:apartment_list", "housing.apartment.view"),
+    ("修改密码", "accounts:password_change", None),
+]
+
+# Every label the navigation can show (the runtime i18n inventory reads it).
+NAV: list[NavItem] = [item for _group, items in NAV_GROUPS for item in items] + TALENT_NAV
+
+
+def _allowed(user: Any, items: list[NavItem]) -> list[tuple[str, str]]:
+    return [(label, url_name) for label, url_name, perm in items if perm is None or has_perm(user, perm)]
+
+
+def nav_for(user: Any) -> dict[str, Any]:
+    """``nav_items`` (a flat bar: the talent's) or ``nav_groups`` (staff menus: [(label, items)])."""
+    if user.role == Role.TALENT:
+        return {"nav_items": _allowed(user, TALENT_NAV), "nav_groups": []}
+    groups = [(label, allowed) for label, items in NAV_GROUPS if (allowed := _allowed(user, items))]
+    return {"nav_items": [], "nav_groups": groups}
 
 
 def principal(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    nav = [(label, url_name) for label, url_name, perm in NAV if has_perm(user, perm)]
-    return {"nav_items": nav, "role_label": user.get_role_display()}  # type: ignore[union-attr]
-
-
-NAV = [
-    ("人才库", "registry:talent_list", "registry.talent.view"),
-    ("企业库", "registry:enterprise_list", "registry.enterprise.view"),
-    ("平台库", "registry:platform_list", "registry.platform.view"),
-    ("项目库", "registry:project_list", "registry.project.view"),
-    ("产业链", "registry:chain_list", "registry.chain.view"),
-    ("数据导入", "registry:import_home", "registry.import"),
-    ("政策库", "policies:policy_list", "policies.policy.view"),
-    ("政策兑现", "policies:claim_list", "policies.claim.view"),
-    ("人工复核", "policies:review_list", "policies.review.view"),
-    ("兑现台账", "policies:ledger_list", "policies.ledger.view"),
-    ("岗位", "recruitment:position_list", "recruitment.position.view"),
-    ("人才需求", "recruitment:demand_list", "recruitment.demand.view"),
-    ("人才公寓", "housing:apartment_list", "housing.apartment.view"),
-    ("讲师库", "innovation:lecturer_list", "innovation.lecturer.view"),
-    ("组织机构", "accounts:department_list", "accounts.department.view"),
-    ("用户管理", "accounts:user_list", "accounts.user.view"),
-    ("操作日志", "core:audit_list", "audit.view"),
-]
+    return {**nav_for(user), "role_label": user.get_role_display()}  # type: ignore[union-attr]

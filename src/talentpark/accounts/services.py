@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,3 +40,11 @@ def revoke_api_token(ctx: ActionContext, token: APIToken) -> None:
             before={"revoked": False},
             after={"revoked": True},
         )
+
+
+def change_password(ctx: ActionContext, form: Any) -> User:
+    """Save a validated ``PasswordChangeForm`` (old password checked, validators passed); audited."""
+    with transaction.atomic():
+        user = form.save()
+        audit.record(ctx, "account.password_change", user, zone_id=user.zone_id)
+    return user  # type: ignore[no-any-return]

@@ -4,27 +4,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from talentpark.accounts.access import can, has_perm, restrict
 from talentpark.accounts.roles import Role
+from talentpark.accounts.services import change_password
+from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.housing.models import ApartmentUnit
 from talentpark.policies import selectors as policy_selectors
 from talentpark.policies.models import Policy
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.models import Enterprise, Platform, Project, Talent
+from talentpark.registry.services import held_tier
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: the old password, then a new one held to AUTH_PASSWORD_VALIDATORS; audited."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        change_password(ActionContext.from_request(self.request), form)
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, gettext("密码已修改，下次请用新密码登录"))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a Chinese page instead of Django's English one (the reason is not shown)."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def _count(model: Any, user: Any, **filters: Any) -> int:
@@ -37,6 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"role": user.role}
     if user.role == Role.TALENT:
         talents = list(restrict(Talent.objects.select_related("zone", "employer", "person"), user))
+        today = timezone.localdate()
+        for t in talents:
+            t.tier_held = held_tier(t, today)  # type: ignore[attr-defined]  # expired shows as such
         ctx["talents"] = talents
         ctx["policies"] = restrict(Policy.objects.filter(status=Policy.Status.PUBLISHED), user)[:5]
         ctx["positions"] = restrict(

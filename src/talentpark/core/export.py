@@ -469,8 +469,15 @@ def streaming(
 # -- the view ------------------------------------------------------------------------------
 
 
+def may_export(user: Any) -> bool:
+    """Lists are exported by staff and enterprises; a talent's pages offer no 导出."""
+    return getattr(user, "role", None) != "talent"
+
+
 def export_options(listing: Listing, user: Any) -> dict[str, Any]:
-    """What the list page's export form offers this user."""
+    """What the list page's export form offers this user (nothing for a talent)."""
+    if not may_export(user):
+        return {}
     spec_pii = bool(listing.shows_pii or spec_for(listing, user).pii_fields)
     return {
         "url_name": f"{listing.namespace}:{listing.slug}_export",
@@ -488,7 +495,7 @@ def export_listing(listing: Listing, request: HttpRequest) -> HttpResponse | Str
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     user = request.user
-    if not can(user, listing.model, "view"):
+    if not can(user, listing.model, "view") or not may_export(user):
         raise PermissionDenied
     fmt = request.POST.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):

@@ -262,7 +262,7 @@ def runtime_sources() -> dict[str, set[str]]:
     """:func:`runtime_msgids` with where each string comes from."""
     from django.apps import apps
 
-    from talentpark.accounts.context import NAV
+    from talentpark.accounts.context import NAV, NAV_GROUPS
     from talentpark.accounts.roles import Role
 
     found: dict[str, set[str]] = {}
@@ -278,6 +278,8 @@ def runtime_sources() -> dict[str, set[str]]:
             for label in _listing_labels(listing):
                 add(label, f"{app}/pages.py")
     for label, _url_name, _perm in NAV:
+        add(label, "accounts/context.py")
+    for label, _items in NAV_GROUPS:
         add(label, "accounts/context.py")
     for model in apps.get_models():
         config = model._meta.app_config

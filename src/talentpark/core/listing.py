@@ -7,6 +7,7 @@ render one template. Adding a registry page is a configuration, not a new view.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from talentpark.accounts.access import can, get_for, restrict
@@ -56,6 +58,9 @@ class Col:
             value = gettext(display()) if display else getattr(value, part)
         if isinstance(value, bool):
             return gettext("是") if value else gettext("否")
+        if isinstance(value, dt.datetime):
+            # Beijing time: templates' string filters (linebreaksbr) would print the UTC value.
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
         return "" if value is None else value
 
 

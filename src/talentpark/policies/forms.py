@@ -171,6 +171,26 @@ def preview_as_of(valid_from: dt.date | None, valid_to: dt.date | None) -> dt.da
 RESULT_LABELS = {True: gettext_noop("符合"), False: gettext_noop("不符合"), None: gettext_noop("无法判断")}
 
 
+def _level_labels() -> dict[str, dict[int, str]]:
+    """Levels that rules compare as numbers, by the labels a person knows them by."""
+    from talentpark.core.codes import SkillLevel
+    from talentpark.policies.catalogue import DEGREES, TITLES
+
+    return {
+        "degree_level": {i: label for i, (_code, label) in enumerate(DEGREES, start=1)},
+        "title_level": {0: "无", **{i: label for i, (_code, label) in enumerate(TITLES, start=1)}},
+        "skill_level": {0: "无", **{6 - int(c): str(label) for c, label in SkillLevel.choices if c != "0"}},
+    }
+
+
+def _shown(name: str, value: Any, f: Any) -> str:
+    """Evidence as a person reads it: 职称等级：副高级, not 职称等级：3."""
+    labels = _level_labels().get(name)
+    if labels is not None and isinstance(value, int | float) and int(value) == value and int(value) in labels:
+        return gettext(labels[int(value)])
+    return format_value(value, f)
+
+
 def decision_rows(claim: Claim) -> dict[str, Any]:
     """The frozen decision as a table: article, requirement, result, the values it read."""
     frozen: dict[str, Any] = claim.decision.clauses or {}
@@ -185,13 +205,13 @@ def decision_rows(claim: Claim) -> dict[str, Any]:
                 "passed": c.get("passed"),
                 "result": RESULT_LABELS.get(c.get("passed"), "无法判断"),
                 "values": [
-                    (fields[n].label if n in fields else n, format_value(v, fields.get(n)))
+                    (fields[n].label if n in fields else n, _shown(n, v, fields.get(n)))
                     for n, v in values.items()
                 ],
             }
         )
     outcome_values = [
-        (fields[n].label if n in fields else n, format_value(v, fields.get(n)))
+        (fields[n].label if n in fields else n, _shown(n, v, fields.get(n)))
         for n, v in (frozen.get("outcome_values") or {}).items()
     ]
     return {

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from talentpark.accounts.access import has_perm, restrict
 from talentpark.core.listing import Col, Filter, Listing
@@ -72,7 +72,9 @@ def _amount(claim: Claim) -> str:
 
 
 def _cycle(claim: Claim) -> str:
-    return gettext("一次性") if claim.cycle == "once" else claim.cycle
+    from talentpark.accounts.templatetags.tp_labels import cycle_label
+
+    return cycle_label(claim.cycle)
 
 
 def _local(moment: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -141,7 +143,7 @@ LEDGER = Listing(
                 Col("开户银行", "bank_name"),
                 Col("收款账号（脱敏）", "payee_account_masked"),
                 Col("摘要", "note"),
-                Col("经办人", lambda e: e.created_by.get_username() if e.created_by else "系统"),
+                Col("经办人", lambda e: str(e.created_by) if e.created_by else "系统"),
                 Col("记账时间", lambda e: _local(e.created_at, "%Y-%m-%d %H:%M:%S")),
             ),
         ),

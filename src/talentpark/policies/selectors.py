@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from talentpark.accounts.access import restrict
 from talentpark.policies.models import Claim, ClaimEvent, ReviewRequest
+from talentpark.registry.services import held_tier
 
 S = Claim.Status
 TODO = (S.NOTIFIED, S.APPLYING)
 
 
+# Certified tiers from the highest (A) down: a talent holding a valid tier is never urged to
+# apply for one at or below it (a valid B is not asked to apply for C).
+TIER_RANK = {"A": 5, "B": 4, "C": 3, "D": 2, "E": 1}
+
+
+def _below_held_tier(claim: Claim, today: dt.date) -> bool:
+    if not claim.tier or claim.talent is None:
+        return False
+    held = held_tier(claim.talent, today)
+    return bool(held) and TIER_RANK.get(claim.tier, 0) <= TIER_RANK.get(held, 0)
+
+
 def claims_to_do(user: Any, limit: int = 20) -> list[Claim]:
-    """The user's own claims waiting for her (待确认 / 待申报), newest first."""
-    qs = Claim.objects.filter(status__in=TODO).select_related("policy", "version", "decision")
-    return list(restrict(qs, user, "own").order_by("-id")[:limit])
+    """The user's own claims waiting for her (待确认 / 待申报), newest first.
+
+    A certification offer at or below the tier she already validly holds is left out.
+    """
+    qs = Claim.objects.filter(status__in=TODO).select_related("policy", "version", "decision", "talent")
+    today = timezone.localdate()
+    claims = restrict(qs, user, "own").order_by("-id")[: limit * 2]
+    return [c for c in claims if not _below_held_tier(c, today)][:limit]
 
 
 def progress(user: Any, limit: int = 15) -> QuerySet[ClaimEvent]:

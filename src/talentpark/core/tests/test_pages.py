@@ -66,7 +66,8 @@ def test_staff_see_a_records_history_and_talents_do_not(world):
         .get(reverse("registry:enterprise_detail", args=[world.enterprise.pk]))
         .content.decode()
     )
-    assert "变更记录" in html and "科苑路8号" in html and "erin" in html
+    # the history names the person (display name), not her username
+    assert "变更记录" in html and "科苑路8号" in html and world.erin.display_name in html
     talent_view = _client(world.tina).get(reverse("registry:enterprise_detail", args=[world.enterprise.pk]))
     assert "变更记录" not in talent_view.content.decode()
 

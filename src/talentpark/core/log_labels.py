@@ -1,0 +1,124 @@
+"""What the 操作日志 and 个人信息查看日志 pages show instead of codes.
+
+Action codes ("policy.claim.approve") are what services write; a person reads
+"政策兑现审核通过". Every action a service records needs a label here (a test scans
+the source for ``audit.record`` calls and fails on one without).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext, gettext_noop
+
+ACTION_LABELS: dict[str, str] = {
+    "talent.register": gettext_noop("人才登记"),
+    "talent.tier": gettext_noop("人才层次认定"),
+    "talent.profile.update": gettext_noop("人才修改本人档案"),
+    "talent.profile.approve": gettext_noop("档案变更审核通过"),
+    "talent.profile.reject": gettext_noop("档案变更审核退回"),
+    "enterprise.update": gettext_noop("修改企业信息"),
+    "registry.import": gettext_noop("Excel数据导入"),
+    "export": gettext_noop("导出列表"),
+    "api_token.issue": gettext_noop("签发API令牌"),
+    "api_token.revoke": gettext_noop("吊销API令牌"),
+    "account.password_change": gettext_noop("修改密码"),
+    "pii.rotate_keys": gettext_noop("个人信息密钥轮换"),
+    "demo.generate": gettext_noop("生成演示数据"),
+    "core.synonym.add": gettext_noop("新增检索同义词"),
+    "core.synonym.change": gettext_noop("修改检索同义词"),
+    "core.synonym.remove": gettext_noop("删除检索同义词"),
+    "policy.create": gettext_noop("新建政策"),
+    "policy.update": gettext_noop("修改政策"),
+    "policy.attachment.add": gettext_noop("上传政策附件"),
+    "policy.attachment.remove": gettext_noop("删除政策附件"),
+    "policy.version.save": gettext_noop("保存政策规则版本"),
+    "policy.publish": gettext_noop("发布政策规则"),
+    "policy.run.done": gettext_noop("政策计算完成"),
+    "policy.run.retry": gettext_noop("重新运行政策计算"),
+    "policy.cycle.start": gettext_noop("开始新一期兑现"),
+    "policy.sweep": gettext_noop("补充比对"),
+    "policy.sweep.request": gettext_noop("发起补充比对"),
+    "policy.claim.confirm": gettext_noop("确认申领政策"),
+    "policy.claim.decline": gettext_noop("放弃政策待遇"),
+    "policy.claim.approve": gettext_noop("政策兑现审核通过"),
+    "policy.claim.reject": gettext_noop("政策兑现审核退回"),
+    "policy.review.request": gettext_noop("申请人工复核"),
+    "policy.review.resolve": gettext_noop("处理人工复核"),
+    "policy.ledger.pay": gettext_noop("拨付"),
+    "policy.ledger.reverse": gettext_noop("冲正"),
+}
+
+OTHER_ROLES = {"system": gettext_noop("系统"), "anonymous": gettext_noop("未登录")}
+
+# PI fields as the access log stores them (one name, or several joined by commas for an export).
+PII_FIELD_LABELS = {
+    "id_number": gettext_noop("身份证号"),
+    "phone": gettext_noop("手机号码"),
+    "bank_account": gettext_noop("银行账号"),
+    "contact_phone": gettext_noop("联系电话"),
+    "email": gettext_noop("电子邮箱"),
+    "birth_date": gettext_noop("出生日期"),
+    "name": gettext_noop("姓名"),
+}
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return gettext(label) if label else code
+
+
+def role_label(code: str) -> str:
+    from talentpark.accounts.roles import Role
+
+    if code in Role.values:
+        return gettext(str(Role(code).label))
+    return gettext(OTHER_ROLES[code]) if code in OTHER_ROLES else code
+
+
+def model_label(object_type: str) -> str:
+    """ "registry.talent" → "人才"; "" or an unknown type → ""."""
+    if "." not in object_type:
+        return ""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return ""
+    return gettext(str(model._meta.verbose_name))
+
+
+def object_label(object_type: str, object_repr: str) -> str:
+    """The object named: "人才：唐娜"."""
+    kind = model_label(object_type)
+    if kind and object_repr:
+        return f"{kind}：{object_repr}"
+    return kind or object_repr
+
+
+def pii_field_label(subject_type: str, field: str) -> str:
+    """ "id_number" → "身份证号"; an export's "id_number,phone" → "身份证号、手机号码"."""
+    model: Any = None
+    if "." in subject_type:
+        try:
+            model = apps.get_model(subject_type)
+        except (LookupError, ValueError):
+            model = None
+    labels = []
+    for name in [f for f in field.split(",") if f]:
+        label = ""
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = ""
+        labels.append(gettext(label or PII_FIELD_LABELS.get(name, name)))
+    return "、".join(labels)
+
+
+def person_name(user: Any, fallback: str) -> str:
+    """A person's name (display name), not her username, wherever a log shows who acted."""
+    if user is not None:
+        return str(user)
+    return fallback
