@@ -81,7 +81,7 @@ class LimitExceeded(ValueError):
 class Limits:
     """What one workbook may cost to read (see the module docstring)."""
 
-    max_elements: int = 6_000_000
+    max_elements: int = 4_000_000
     max_inflated: int = 480 * 2**20
     max_subtree: int = 100_000
     max_columns: int = EXCEL_COLUMNS
@@ -175,7 +175,7 @@ class XlsxBook:
         limits = self.limits
         guard = _guard()
         pull = XMLPullParser(events=("start", "end"))
-        stack: list[Any] = []
+        stack: list[Any] = []  # the open elements, root first
         inside = 0  # depth of the collected element being built, 0 outside one
         subtree = 0
         want_start = "start" in events and not collect
@@ -194,9 +194,6 @@ class XlsxBook:
                         done = True
                     for ev, el in pull.read_events():
                         if ev == "start":
-                            self.elements += 1
-                            if self.elements > limits.max_elements:
-                                raise LimitExceeded("elements", part=name, n=limits.max_elements)
                             stack.append(el)
                             if inside:
                                 subtree += 1
@@ -207,17 +204,27 @@ class XlsxBook:
                             elif want_start:
                                 yield ev, el
                             continue
+                        self.elements += 1
                         depth = len(stack)
                         stack.pop()
                         if inside:
-                            if depth != inside:
-                                continue  # a child of the element being collected: kept
-                            inside = 0
-                            yield ev, el
+                            if depth == inside:
+                                inside = 0
+                                yield ev, el
                         elif want_end:
                             yield ev, el
-                        if stack and len(stack[-1]) and stack[-1][-1] is el:
-                            del stack[-1][-1]  # done with it: memory stays flat
+                    if self.elements > limits.max_elements:
+                        raise LimitExceeded("elements", part=name, n=limits.max_elements)
+                    # Every event of the chunk has been handled: drop the elements that have ended
+                    # (each open element is its parent's last child), except inside the one
+                    # being collected. Memory stays at one chunk's elements.
+                    for level in range(inside - 1 if inside else len(stack)):
+                        parent = stack[level]
+                        if level + 1 < len(stack):
+                            if len(parent) > 1:
+                                del parent[:-1]
+                        elif len(parent):
+                            del parent[:]
         except DefusedXmlException:
             raise LimitExceeded("dtd", part=name) from None
 
