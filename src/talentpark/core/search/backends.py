@@ -43,15 +43,53 @@ SQLITE_DDL = (
         INSERT INTO core_searchdocument_fts(rowid, tokens) VALUES (new.id, new.tokens);
         END""",
 )
+# The names index: the same over ``name_tokens`` (a record's title, short names, person name and
+# its pinyin, and the whole names behind "="). It finds the records a query can score above
+# ``weight × Σ idf`` (a name boost or bonus); every other match scores exactly that, so the
+# top-k cut orders them by ``weight`` alone (see engine._ranked_top).
+SQLITE_NAMES_DDL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS core_searchdocument_names USING fts5(
+        name_tokens, content='core_searchdocument', content_rowid='id', detail=none, columnsize=0,
+        tokenize="unicode61 remove_diacritics 0 categories 'L* N* M* Co Cn'")""",
+    """CREATE TRIGGER IF NOT EXISTS core_searchdocument_names_insert AFTER INSERT ON core_searchdocument
+        BEGIN
+        INSERT INTO core_searchdocument_names(rowid, name_tokens) VALUES (new.id, new.name_tokens);
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS core_searchdocument_names_delete AFTER DELETE ON core_searchdocument
+        BEGIN
+        INSERT INTO core_searchdocument_names(core_searchdocument_names, rowid, name_tokens)
+            VALUES ('delete', old.id, old.name_tokens);
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS core_searchdocument_names_update AFTER UPDATE ON core_searchdocument
+        BEGIN
+        INSERT INTO core_searchdocument_names(core_searchdocument_names, rowid, name_tokens)
+            VALUES ('delete', old.id, old.name_tokens);
+        INSERT INTO core_searchdocument_names(rowid, name_tokens) VALUES (new.id, new.name_tokens);
+        END""",
+)
 SQLITE_OBJECTS = (
     "core_searchdocument_fts",
     "core_searchdocument_fts_insert",
     "core_searchdocument_fts_delete",
     "core_searchdocument_fts_update",
+    "core_searchdocument_names",
+    "core_searchdocument_names_insert",
+    "core_searchdocument_names_delete",
+    "core_searchdocument_names_update",
 )
-SQLITE_REBUILD = "INSERT INTO core_searchdocument_fts(core_searchdocument_fts) VALUES ('rebuild')"
-SQLITE_OPTIMIZE = "INSERT INTO core_searchdocument_fts(core_searchdocument_fts) VALUES ('optimize')"
+SQLITE_REBUILD = (
+    "INSERT INTO core_searchdocument_fts(core_searchdocument_fts) VALUES ('rebuild')",
+    "INSERT INTO core_searchdocument_names(core_searchdocument_names) VALUES ('rebuild')",
+)
+SQLITE_OPTIMIZE = (
+    "INSERT INTO core_searchdocument_fts(core_searchdocument_fts) VALUES ('optimize')",
+    "INSERT INTO core_searchdocument_names(core_searchdocument_names) VALUES ('optimize')",
+)
 SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS core_searchdocument_names_update",
+    "DROP TRIGGER IF EXISTS core_searchdocument_names_delete",
+    "DROP TRIGGER IF EXISTS core_searchdocument_names_insert",
+    "DROP TABLE IF EXISTS core_searchdocument_names",
     "DROP TRIGGER IF EXISTS core_searchdocument_fts_update",
     "DROP TRIGGER IF EXISTS core_searchdocument_fts_delete",
     "DROP TRIGGER IF EXISTS core_searchdocument_fts_insert",
@@ -61,15 +99,26 @@ POSTGRES_DDL = (
     """ALTER TABLE core_searchdocument ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS
         (array_to_tsvector(array_remove(string_to_array(tokens, ' '), ''))) STORED""",
     "CREATE INDEX IF NOT EXISTS core_searchdocument_tsv_gin ON core_searchdocument USING gin (tsv)",
+    """ALTER TABLE core_searchdocument ADD COLUMN IF NOT EXISTS name_tsv tsvector GENERATED ALWAYS AS
+        (array_to_tsvector(array_remove(string_to_array(name_tokens, ' '), ''))) STORED""",
+    "CREATE INDEX IF NOT EXISTS core_searchdocument_name_tsv_gin ON core_searchdocument USING gin (name_tsv)",
 )
+POSTGRES_INDEXES = ("core_searchdocument_tsv_gin", "core_searchdocument_name_tsv_gin")
 POSTGRES_DROP = (
+    "DROP INDEX IF EXISTS core_searchdocument_name_tsv_gin",
+    "ALTER TABLE core_searchdocument DROP COLUMN IF EXISTS name_tsv",
     "DROP INDEX IF EXISTS core_searchdocument_tsv_gin",
     "ALTER TABLE core_searchdocument DROP COLUMN IF EXISTS tsv",
 )
 SQLITE_MATCH = "SELECT rowid FROM core_searchdocument_fts WHERE core_searchdocument_fts MATCH %s"
 POSTGRES_MATCH = "core_searchdocument.tsv @@ %s::tsquery"
+SQLITE_NAMES_MATCH = "SELECT rowid FROM core_searchdocument_names WHERE core_searchdocument_names MATCH %s"
+POSTGRES_NAMES_MATCH = "core_searchdocument.name_tsv @@ %s::tsquery"
 SQLITE_COUNT = "SELECT COUNT(*) FROM core_searchdocument_fts WHERE core_searchdocument_fts MATCH %s"
 POSTGRES_COUNT = "SELECT COUNT(*) FROM core_searchdocument WHERE tsv @@ %s::tsquery"
+POSTGRES_BOUNDED_COUNT = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM core_searchdocument WHERE tsv @@ %s::tsquery LIMIT %s) m"
+)
 TOTAL_COUNT = "SELECT COUNT(*) FROM core_searchdocument"
 
 
@@ -85,22 +134,23 @@ def create_index(conn: Any = None) -> None:
             # ALTER TABLE, even a no-op, fails inside a transaction with pending FK checks.
             cursor.execute(
                 "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'core_searchdocument'"
-                " AND indexname = 'core_searchdocument_tsv_gin'"
+                " AND indexname IN (%s, %s)",
+                POSTGRES_INDEXES,
             )
-            if cursor.fetchone()[0]:
+            if cursor.fetchone()[0] == len(POSTGRES_INDEXES):
                 return
             for sql in POSTGRES_DDL:
                 cursor.execute(sql)
     elif conn.vendor == "sqlite":
         with conn.cursor() as cursor:
             cursor.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)", SQLITE_OBJECTS
+                "SELECT COUNT(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s, %s, %s, %s)",
+                SQLITE_OBJECTS,
             )
-            if cursor.fetchone()[0] == 4:
+            if cursor.fetchone()[0] == len(SQLITE_OBJECTS):
                 return
-            for sql in SQLITE_DDL:
+            for sql in (*SQLITE_DDL, *SQLITE_NAMES_DDL, *SQLITE_REBUILD):
                 cursor.execute(sql)
-            cursor.execute(SQLITE_REBUILD)
 
 
 def drop_index(conn: Any = None) -> None:
@@ -118,7 +168,8 @@ def optimize_index(tables: Sequence[str] = ()) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(SQLITE_OPTIMIZE)
+            for sql in SQLITE_OPTIMIZE:
+                cursor.execute(sql)
             tables = ()  # SQLite always probes a correlated EXISTS by primary key
         for table in ("core_searchdocument", *tables):
             cursor.execute(f"ANALYZE {quote(table)}")
@@ -133,15 +184,45 @@ def _tsquery(tokens: Sequence[str], operator: str) -> str:
     return f" {op} ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens)
 
 
-def match(tokens: Sequence[str], operator: str = "AND") -> Q:
-    """Rows whose tokens contain all (``AND``) or any (``OR``) of ``tokens``."""
+def match(tokens: Sequence[str], operator: str = "AND", *, drive: bool = True) -> Q:
+    """Rows whose tokens contain all (``AND``) or any (``OR``) of ``tokens``.
+
+    ``drive=False`` (SQLite): the match only filters rows that another condition finds (the
+    names index, say), instead of SQLite looking up every match by its rowid first.
+    """
     if not tokens:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
         return Q(RawSQL(POSTGRES_MATCH, [_tsquery(tokens, operator)], BooleanField()))  # noqa: S611
     if connection.vendor == "sqlite":
+        if not drive:  # a unary "+" keeps SQLite from driving the query from this term
+            sql = f"+core_searchdocument.id IN ({SQLITE_MATCH})"
+            return Q(RawSQL(sql, [_fts_query(tokens, operator)], BooleanField()))  # noqa: S611
         return Q(id__in=RawSQL(SQLITE_MATCH, [_fts_query(tokens, operator)]))  # noqa: S611
     raise NotImplementedError(f"search supports SQLite and PostgreSQL, not {connection.vendor}")
+
+
+def names_match(tokens: Sequence[str]) -> Q:
+    """Rows whose name tokens hold any of ``tokens`` (on PostgreSQL a token may be "=whole name")."""
+    if not tokens:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        return Q(RawSQL(POSTGRES_NAMES_MATCH, [_tsquery(tokens, "OR")], BooleanField()))  # noqa: S611
+    # FTS5 splits "=鲁擎重工" at the "=": the whole name is the token itself.
+    plain = list(dict.fromkeys(t.lstrip("=") for t in tokens if t.lstrip("=")))
+    return Q(id__in=RawSQL(SQLITE_NAMES_MATCH, [_fts_query(plain, "OR")]))  # noqa: S611
+
+
+def match_count(tokens: Sequence[str], limit: int) -> int:
+    """How many index rows hold every token (no access filter), counted up to ``limit + 1``:
+    FTS5 counts from its doclists alone; PostgreSQL stops the bitmap heap scan at the limit."""
+    if connection.vendor == "postgresql":
+        sql, params = POSTGRES_BOUNDED_COUNT, [_tsquery(tokens, "AND"), int(limit) + 1]
+    else:
+        sql, params = SQLITE_COUNT, [_fts_query(tokens, "AND")]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
 
 
 class DocumentFrequencies:

@@ -42,7 +42,7 @@ from talentpark.core.search.documents import (
 )
 from talentpark.core.search.highlight import highlight, snippet
 from talentpark.core.search.models import SearchDocument
-from talentpark.core.search.ranking import held_sql, idf, score_sql
+from talentpark.core.search.ranking import SCORE_DECIMALS, held_sql, idf, names_held_sql, score_sql
 from talentpark.core.search.segmenter import QueryTerms, segmenter
 
 PAGE_SIZE = 20
@@ -52,6 +52,11 @@ MAX_QUERY_CHARS = 200
 MAX_FILTER_CHARS = 40
 MAX_FACET_VALUES = 20
 OR_BUDGET = 1000  # the OR fallback matches on its rarest tokens, held by ≤ this many records together
+# Up to this many AND matches (before the access filter), every match is scored and every kind
+# counted exactly; above, the top-k cut ranks only what the result list can show and each kind
+# is counted up to COUNT_CAP ("1000+"): a list shows at most MAX_RESULTS anyway.
+FULL_SCORING_LIMIT = 2000
+COUNT_CAP = MAX_RESULTS
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class FacetValue:
     label: str
     count: int
     active: bool
+    more: bool = False  # the count is a lower bound: counted up to COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ class SearchResults:
     facets_sampled: bool = False  # facets counted over the best MAX_RESULTS rows only
     ignored: list[str] = field(default_factory=list)  # query tokens no record holds
     complete: int = 0  # how many of the results hold every token (the AND matches)
+    total_exact: bool = True  # False: there are more than ``total`` (kinds counted up to COUNT_CAP)
 
     @property
     def pages(self) -> int:
@@ -149,6 +156,7 @@ class RankedRows:
 
     rows: list[Row]
     kind_counts: Counter[str]
+    capped: frozenset[str] = frozenset()  # kinds counted only up to COUNT_CAP (there are more)
 
     @property
     def total(self) -> int:
@@ -189,8 +197,9 @@ def ranking_session() -> Iterator[None]:
 WINDOWED_SQL = (
     "SELECT {columns}, rn, kind_rn, kind_n FROM ("
     " SELECT r.*,"
-    " ROW_NUMBER() OVER (ORDER BY r.held DESC, r.score DESC, r.kind, r.object_id) AS rn,"
-    " ROW_NUMBER() OVER (PARTITION BY r.kind ORDER BY r.held DESC, r.score DESC, r.object_id) AS kind_rn,"
+    " ROW_NUMBER() OVER (ORDER BY r.held DESC, r.named DESC, r.score DESC, r.kind, r.object_id) AS rn,"
+    " ROW_NUMBER() OVER (PARTITION BY r.kind ORDER BY r.held DESC, r.named DESC, r.score DESC, r.object_id)"
+    " AS kind_rn,"
     " COUNT(*) OVER (PARTITION BY r.kind) AS kind_n"
     " FROM ({inner}) r) w"
     " WHERE rn <= %s OR kind_rn <= %s OR (kind = %s AND kind_rn <= %s)"
@@ -199,11 +208,9 @@ WINDOWED_SQL = (
 ROW_COLUMNS = ("id", "kind", "object_id", "score", *FACET_COLUMNS)
 
 
-def _ranked(
-    matching: QuerySet[SearchDocument], query: PreparedQuery, mode: str, kind: str = ""
-) -> RankedRows:
-    """The database ranks the matches and returns the best ``MAX_RESULTS`` (with ``kind``: that
-    kind's best ``MAX_RESULTS``), with the exact count of every kind, in one pass."""
+def _scored(matching: QuerySet[SearchDocument], query: PreparedQuery, mode: str) -> QuerySet[SearchDocument]:
+    """``matching`` with the ranking columns: ``score``, ``held`` (OR mode: how many tokens the
+    row holds) and ``named`` (how many typed words its names hold whole)."""
     vendor, terms = connection.vendor, query.terms
     score, params = score_sql(
         vendor,
@@ -215,12 +222,22 @@ def _ranked(
     )
     # OR mode: records holding more of the query's tokens first (the AND matches on top).
     held, held_params = held_sql(vendor, terms.required) if mode == "or" else ("0", [])
-    qs = matching.annotate(
+    named, named_params = names_held_sql(vendor, terms.words)
+    return matching.annotate(
         score=RawSQL(score, params, output_field=FloatField()),  # noqa: S611
         held=RawSQL(held, held_params, output_field=IntegerField()),  # noqa: S611
+        named=RawSQL(named, named_params, output_field=IntegerField()),  # noqa: S611
     ).order_by()
+
+
+def _ranked(
+    matching: QuerySet[SearchDocument], query: PreparedQuery, mode: str, kind: str = ""
+) -> RankedRows:
+    """The database ranks every match and returns the best ``MAX_RESULTS`` (with ``kind``: that
+    kind's best ``MAX_RESULTS``), with the exact count of every kind, in one pass."""
+    qs = _scored(matching, query, mode)
     try:
-        inner, inner_params = qs.values_list(*ROW_COLUMNS, "held").query.sql_with_params()
+        inner, inner_params = qs.values_list(*ROW_COLUMNS, "held", "named").query.sql_with_params()
     except EmptyResultSet:  # a filter that nothing can match (e.g. year=abcd)
         return RankedRows([], Counter())
     sql = WINDOWED_SQL.format(columns=", ".join(ROW_COLUMNS), inner=inner)
@@ -228,9 +245,126 @@ def _ranked(
         cursor.execute(sql, [*inner_params, MAX_RESULTS, 1, kind, MAX_RESULTS])
         found = cursor.fetchall()
     counts = Counter({row[1]: row[-1] for row in found})
+    width = len(ROW_COLUMNS)
     if kind:
-        return RankedRows([row for row in found if row[1] == kind], counts)
-    return RankedRows([row for row in found if row[-3] <= MAX_RESULTS], counts)
+        return RankedRows([row[:width] for row in found if row[1] == kind], counts)
+    return RankedRows([row[:width] for row in found if row[-3] <= MAX_RESULTS], counts)
+
+
+# -- the top-k cut -------------------------------------------------------------------------
+
+WEIGHT_INDEX = "core_search_weight_idx"
+BOUNDED_COUNT_SQL = "SELECT %s, COUNT(*) FROM ({inner} LIMIT %s) {alias}"
+
+
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _fetch(qs: QuerySet[Any], *, index: str = "") -> list[Row]:
+    compiled = _sql(qs)
+    if compiled is None:
+        return []
+    sql, params = compiled
+    if index and connection.vendor == "sqlite":
+        # SQLite cannot know how many rows an FTS5 sub-select returns: tell it which index to walk.
+        table = '"core_searchdocument"'
+        sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _kind_index() -> str:
+    """SQLite's index of the (kind, object_id) unique constraint (its name is SQLite's own, and
+    a table rebuilt by a migration may get another: it is looked up each time, in a few µs)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.name FROM pragma_index_list('core_searchdocument') l"
+            " WHERE l.\"unique\" = 1 AND (SELECT group_concat(i.name, ',') FROM"
+            " (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) i) = 'kind,object_id'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+KIND_SENTINEL = "\x00kind\x00"
+
+
+def _kind_counts(matching: QuerySet[SearchDocument], kinds_: Sequence[str], cap: int) -> Counter[str]:
+    """Every kind's matches, each counted up to ``cap + 1``, in one statement; on SQLite each
+    count walks its kind's rows (probing the FTS5 matches) and stops at the cap."""
+    compiled = _sql(matching.filter(kind=KIND_SENTINEL).values("id"))
+    if compiled is None or not kinds_:
+        return Counter()
+    inner, inner_params = compiled
+    kind_index = _kind_index() if connection.vendor == "sqlite" else ""
+    if kind_index:
+        table = '"core_searchdocument"'
+        inner = inner.replace(f"FROM {table}", f'FROM {table} INDEXED BY "{kind_index}"', 1)
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, name in enumerate(kinds_):
+        parts.append(BOUNDED_COUNT_SQL.format(inner=inner, alias=f"c{n}"))
+        params += [name, *(name if p == KIND_SENTINEL else p for p in inner_params), int(cap) + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return Counter({name: int(n) for name, n in cursor.fetchall() if n})
+
+
+def _ranked_top(
+    base: QuerySet[SearchDocument],
+    query: PreparedQuery,
+    kinds_: Sequence[str],
+    kind: str = "",
+    k: int = MAX_RESULTS,
+) -> RankedRows:
+    """The best ``k`` AND matches without scoring every match (the same rows, in the same
+    order, as :func:`_ranked`), and every kind's count up to ``COUNT_CAP``.
+
+    A match whose names hold none of the query's tokens (nor the whole query, nor a zone term
+    of it) gets no name boost and no bonus: its score is exactly ``weight × Σ idf``, so among
+    those the best are the heaviest. The database therefore scores (a) the matches with a name
+    hit — found through the names index, usually a small part — and (b) the first ``k`` of the
+    others in ``weight`` order (an index walk that stops at ``k``), plus (c) the few rows whose
+    lighter weight rounds to the same score as the ``k``-th of (b) (ties break by kind and id).
+    The union holds the true best ``k``; Python merges it in the ranking's order.
+    """
+    terms = query.terms
+    base_rows = base.filter(kind=kind) if kind else base
+    wanted = [*terms.required, *terms.phrases, *([f"={terms.key}"] if terms.key else [])]
+    named = backends.names_match(list(dict.fromkeys(wanted)))
+    columns = (*ROW_COLUMNS, "named", "weight")
+    hits = _fetch(
+        _scored(base_rows.filter(named).filter(backends.match(terms.required, drive=False)), query, "and")
+        .order_by("-named", "-score", "kind", "object_id")
+        .values_list(*columns)[:k]
+    )
+    rest = _scored(base_rows.filter(backends.match(terms.required)).exclude(named), query, "and")
+    heavy = _fetch(
+        rest.order_by("-weight", "kind", "object_id").values_list(*columns)[:k], index=WEIGHT_INDEX
+    )
+    ties: list[Row] = []
+    total_idf = sum(query.idfs[t] for t in terms.required)
+    if len(heavy) == k and total_idf > 0:
+        last_weight, last_score = heavy[-1][-1], heavy[-1][3]
+        margin = 2 * 10.0**-SCORE_DECIMALS / total_idf
+        ties = _fetch(
+            rest.filter(weight__gte=last_weight - margin, weight__lt=last_weight, score=last_score)
+            .order_by("kind", "object_id")
+            .values_list(*columns)[:k],
+            index=WEIGHT_INDEX,
+        )
+    merged = sorted([*hits, *heavy, *ties], key=lambda r: (-r[-2], -r[3], r[1], r[2]))[:k]
+    width = len(ROW_COLUMNS)
+    counts = _kind_counts(base.filter(backends.match(terms.required)), kinds_, COUNT_CAP)
+    capped = frozenset(name for name, n in counts.items() if n > COUNT_CAP)
+    for name in capped:
+        counts[name] = COUNT_CAP
+    return RankedRows([tuple(r[:width]) for r in merged], counts, capped)
 
 
 def or_tokens(query: PreparedQuery) -> list[str]:
@@ -310,16 +444,21 @@ def search(
     kind = kind if kind in by_kind else ""
     prepared = prepare(terms, counts)
     base = SearchDocument.objects.filter(access_filter(user, allowed) & facet_filter(filters))
+    start = (page - 1) * page_size
     with ranking_session():
         mode, matching = "and", base.filter(backends.match(terms.required, "AND"))
-        ranked = _ranked(matching, prepared, mode, kind)
+        if is_broad(terms, counts):
+            wanted = MAX_RESULTS if with_facets else min(MAX_RESULTS, start + page_size)
+            ranked = _ranked_top(base, prepared, list(by_kind), kind, wanted)
+        else:
+            ranked = _ranked(matching, prepared, mode, kind)
         complete = ranked.kind_counts.copy()
-        if ranked.total < page_size and len(terms.required) > 1:
+        if ranked.total < page_size and not ranked.capped and len(terms.required) > 1:
             mode, matching = "or", base.filter(backends.match(or_tokens(prepared), "OR"))
             ranked = _ranked(matching, prepared, mode, kind)
     rows = ranked.rows
     total = ranked.kind_counts[kind] if kind else ranked.total
-    start = (page - 1) * page_size
+    capped = bool(ranked.capped & ({kind} if kind else set(by_kind)))
     return SearchResults(
         query=query,
         terms=terms,
@@ -329,16 +468,25 @@ def search(
         page_size=page_size,
         hits=_hits(rows[start : start + page_size], terms, by_kind),
         kind_counts=[
-            FacetValue(k.kind, k.label, ranked.kind_counts[k.kind], k.kind == kind)
+            FacetValue(k.kind, k.label, ranked.kind_counts[k.kind], k.kind == kind, k.kind in ranked.capped)
             for k in allowed
             if ranked.kind_counts[k.kind]
         ],
         facets=_count_facets(rows, filters) if with_facets else [],
         filters=filters,
-        facets_sampled=len(rows) < total,
+        facets_sampled=len(rows) < total or capped,
         ignored=ignored,
         complete=complete[kind] if kind else sum(complete.values()),
+        total_exact=not capped,
     )
+
+
+def is_broad(terms: QueryTerms, counts: Mapping[str, int]) -> bool:
+    """Whether the AND matches (before access and facet filters) exceed ``FULL_SCORING_LIMIT``:
+    the rarest token bounds them; only when it is common are they counted (up to the limit)."""
+    if min(counts[t] for t in terms.required) <= FULL_SCORING_LIMIT:
+        return False
+    return backends.match_count(terms.required, FULL_SCORING_LIMIT) > FULL_SCORING_LIMIT
 
 
 def _hits(rows: list[tuple[Any, ...]], terms: QueryTerms, by_kind: Mapping[str, SearchKind]) -> list[Hit]:

@@ -45,7 +45,11 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_search_document_per_record")
         ]
-        indexes = [models.Index(fields=["zone", "kind"])]
+        indexes = [
+            models.Index(fields=["zone", "kind"]),
+            # The top-k cut walks the matches without a name hit in this order (engine._ranked_top).
+            models.Index(fields=["-weight", "kind", "object_id"], name="core_search_weight_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"

@@ -100,6 +100,22 @@ def score_sql(
     return f"ROUND({raw[0]}, {SCORE_DECIMALS})", raw[1]
 
 
+def names_held_sql(vendor: str, words: Sequence[Sequence[str]]) -> Fragment:
+    """How many of the typed ``words`` (each its tokens) a row holds whole in its name tokens.
+
+    A query of two or more words (``博士 医药``) ranks the records whose names hold every word
+    first, then those holding fewer, then by score; a one-word query is ordered by score alone.
+    """
+    if len(words) < 2:
+        return "0", []
+    parts: list[Fragment] = []
+    for tokens in words:
+        checks = [_holds(vendor, "name_tokens", t) for t in tokens]
+        condition = (" AND ".join(c[0] for c in checks), [v for c in checks for v in c[1]])
+        parts.append(_case(condition, ("1", []), ("0", [])))
+    return _sum(parts)
+
+
 def held_sql(vendor: str, tokens: Sequence[str]) -> Fragment:
     """How many of ``tokens`` a row holds (the OR fallback orders by this first)."""
     return _sum([_case(_holds(vendor, "tokens", t), ("1", []), ("0", [])) for t in tokens])

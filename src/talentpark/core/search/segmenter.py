@@ -62,12 +62,15 @@ class QueryTerms:
 
     ``required``: tokens every AND match contains (the pieces, never a bare user word);
     ``phrases``: whole zone terms the query contains (a ranking bonus when a record's name has
-    them); ``key``: the whole query as one token (the exact-name bonus: ``张三``, ``zs``).
+    them); ``key``: the whole query as one token (the exact-name bonus: ``张三``, ``zs``);
+    ``words``: the tokens of each word the user typed apart (``博士 医药`` gives two), when
+    there are two or more: records whose names hold every word rank first.
     """
 
     required: tuple[str, ...]
     phrases: tuple[str, ...]
     key: str
+    words: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.required)
@@ -170,9 +173,7 @@ class Segmenter:
         self._cache[raw] = tokens
         return tokens
 
-    def query_terms(self, text: str) -> QueryTerms:
-        """Cut a user's query: required tokens, zone-term phrases and the whole-query key."""
-        text = normalize(text)[:MAX_QUERY_CHARS]
+    def _query_tokens(self, text: str) -> tuple[list[str], list[str]]:
         required: list[str] = []
         phrases: list[str] = []
         for word in self.tokenizer().cut_for_search(text):
@@ -182,8 +183,50 @@ class Segmenter:
                 required.extend(pieces)
             else:
                 required.extend(alnum_runs(word))
-        tokens = [t for t in unique(required) if t not in STOPWORDS][:MAX_QUERY_TOKENS]
-        return QueryTerms(tuple(tokens), tuple(unique(phrases)), compact_key(text))
+        return [t for t in unique(required) if t not in STOPWORDS], unique(phrases)
+
+    def query_terms(self, text: str) -> QueryTerms:
+        """Cut a user's query: required tokens, zone-term phrases, the whole-query key and the
+        typed words."""
+        text = normalize(text)[:MAX_QUERY_CHARS]
+        required, phrases = self._query_tokens(text)
+        tokens = required[:MAX_QUERY_TOKENS]
+        words: list[tuple[str, ...]] = []
+        parts = [p for p in text.split() if alnum_runs(p)]
+        if len(parts) > 1:
+            for part in parts:
+                held = tuple(t for t in self._query_tokens(part)[0] if t in tokens)
+                if held and held not in words:
+                    words.append(held)
+        return QueryTerms(
+            tuple(tokens), tuple(phrases), compact_key(text), tuple(words) if len(words) > 1 else ()
+        )
 
 
 segmenter = Segmenter()
+logger = logging.getLogger(__name__)
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Load jieba's dictionary and the zone's terms in a daemon thread, so the first search of a
+    fresh server process does not wait for them (3–4 s at seed scale).
+
+    Called when the ASGI application is created (``talentpark.asgi``: every ``serve`` worker),
+    not from ``AppConfig.ready``: management commands and test processes never pay for it. A
+    search that arrives meanwhile loads what is still missing itself (the segmenter's lock
+    makes the two share the work).
+    """
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            segmenter.ensure_loaded()
+        except Exception:  # a search loads the dictionary itself then
+            logger.exception("search dictionary warm-up failed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="search-dictionary-warm-up", daemon=True)
+    thread.start()
+    return thread

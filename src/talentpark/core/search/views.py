@@ -30,12 +30,19 @@ def _links(results: SearchResults, kind: str) -> dict[str, Any]:
         {
             "label": "全部",
             "count": sum(k.count for k in results.kind_counts),
+            "more": not results.total_exact,
             "active": not kind,
             "href": _link(base, kind="", page=""),
         }
     ]
     tabs += [
-        {"label": k.label, "count": k.count, "active": k.active, "href": _link(base, kind=k.value, page="")}
+        {
+            "label": k.label,
+            "count": k.count,
+            "more": k.more,
+            "active": k.active,
+            "href": _link(base, kind=k.value, page=""),
+        }
         for k in results.kind_counts
     ]
     facets = [

@@ -80,7 +80,7 @@ GOLDEN = {
         ("talent", "王六"),
         ("position", "Java开发工程师"),
         ("talent", "李四"),
-        ("platform", "测试高新区智能制造科技企业孵化器"),
+        ("enterprise", "济宁测试重工股份有限公司"),  # the world's employer: 测试 in its name
     ],
 }
 
