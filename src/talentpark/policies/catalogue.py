@@ -4,7 +4,9 @@ Each field has a type and a Chinese label (``rules.schema.Field``) and, here, th
 that computes it from the registry tables for one record, per database vendor. The
 same SQL feeds all three engines: compiled SQL runs on it in place, the per-record
 Python engine and Polars read its rows. ``{T}`` in a template is the as-of date
-literal; derived tables (``joins``) are added only when a referenced field needs them.
+literal and ``{T-<n>y}`` the day from which ``n`` whole years have passed on it, computed in
+Python (never the vendors' date arithmetic, which disagrees on 29 February); derived tables
+(``joins``) are added only when a referenced field needs them.
 Facts from a person's child rows (family, education) are correlated subqueries, so a
 query computes them only for the rows its other conditions keep, through the
 ``person_id`` index.
