@@ -43,7 +43,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from xml.etree.ElementTree import XMLPullParser
 
 from defusedxml import DefusedXmlException
@@ -81,7 +81,7 @@ class LimitExceeded(ValueError):
 class Limits:
     """What one workbook may cost to read (see the module docstring)."""
 
-    max_elements: int = 4_000_000
+    max_elements: int = 3_000_000
     max_inflated: int = 480 * 2**20
     max_subtree: int = 100_000
     max_columns: int = EXCEL_COLUMNS
@@ -174,7 +174,7 @@ class XlsxBook:
         """
         limits = self.limits
         guard = _guard()
-        pull = XMLPullParser(events=("start", "end"))
+        pull: XMLPullParser[Any] = XMLPullParser(events=("start", "end"))
         stack: list[Any] = []  # the open elements, root first
         inside = 0  # depth of the collected element being built, 0 outside one
         subtree = 0
@@ -192,7 +192,8 @@ class XlsxBook:
                         guard.close()
                         pull.close()
                         done = True
-                    for ev, el in pull.read_events():
+                    for event in pull.read_events():
+                        ev, el = cast(tuple[str, Any], event)
                         if ev == "start":
                             stack.append(el)
                             if inside:
