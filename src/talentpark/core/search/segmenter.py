@@ -208,8 +208,8 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up_in_background() -> threading.Thread:
-    """Load jieba's dictionary and the zone's terms in a daemon thread, so the first search of a
-    fresh server process does not wait for them (3–4 s at seed scale).
+    """Load jieba's dictionary and the zone's terms (and the URLconf) in a daemon thread, so the
+    first search of a fresh server process does not wait for them (3–4 s at seed scale).
 
     Called when the ASGI application is created (``talentpark.asgi``: every ``serve`` worker),
     not from ``AppConfig.ready``: management commands and test processes never pay for it. A
@@ -219,9 +219,16 @@ def warm_up_in_background() -> threading.Thread:
 
     def run() -> None:
         from django.db import connection
+        from django.urls import reverse
 
         try:
             segmenter.ensure_loaded()
+            # The rest of a first search's cold start: the URLconf (every app's views, imported
+            # on the first reverse()) and the index's document count.
+            reverse("search:page")
+            from talentpark.core.search.backends import frequencies
+
+            frequencies.total()
         except Exception:  # a search loads the dictionary itself then
             logger.exception("search dictionary warm-up failed")
         finally:
