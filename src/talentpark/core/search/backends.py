@@ -216,6 +216,7 @@ def names_match(tokens: Sequence[str]) -> Q:
 def match_count(tokens: Sequence[str], limit: int) -> int:
     """How many index rows hold every token (no access filter), counted up to ``limit + 1``:
     FTS5 counts from its doclists alone; PostgreSQL stops the bitmap heap scan at the limit."""
+    params: list[Any]
     if connection.vendor == "postgresql":
         sql, params = POSTGRES_BOUNDED_COUNT, [_tsquery(tokens, "AND"), int(limit) + 1]
     else:

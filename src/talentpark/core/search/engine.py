@@ -338,12 +338,12 @@ def _ranked_top(
     wanted = [*terms.required, *terms.phrases, *([f"={terms.key}"] if terms.key else [])]
     named = backends.names_match(list(dict.fromkeys(wanted)))
     columns = (*ROW_COLUMNS, "named", "weight")
-    hits = _fetch(
-        _scored(base_rows.filter(named).filter(backends.match(terms.required, drive=False)), query, "and")
-        .order_by("-named", "-score", "kind", "object_id")
-        .values_list(*columns)[:k]
+    # Any: the annotations (score, named) are not model fields the type checker knows.
+    named_rows: Any = _scored(
+        base_rows.filter(named).filter(backends.match(terms.required, drive=False)), query, "and"
     )
-    rest = _scored(base_rows.filter(backends.match(terms.required)).exclude(named), query, "and")
+    hits = _fetch(named_rows.order_by("-named", "-score", "kind", "object_id").values_list(*columns)[:k])
+    rest: Any = _scored(base_rows.filter(backends.match(terms.required)).exclude(named), query, "and")
     heavy = _fetch(
         rest.order_by("-weight", "kind", "object_id").values_list(*columns)[:k], index=WEIGHT_INDEX
     )
