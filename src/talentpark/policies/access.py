@@ -55,7 +55,7 @@ def _subject_q(user: Any, prefix: str = "") -> Q:
 # --------------------------------------------------------------------------- approval routing
 
 # The department kind that handles a policy category: the default first level of a new policy.
-CATEGORY_KIND = {
+CATEGORY_KIND: dict[str, str] = {
     Policy.Category.CERTIFICATION: Department.Kind.SERVICE_CENTRE,
     Policy.Category.SUBSIDY: Department.Kind.HRSS,
     Policy.Category.HOUSING: Department.Kind.HOUSING,
@@ -90,12 +90,12 @@ def queue_q(user: Any) -> Q:
     """Claims waiting (审核中) at a level routed to ``user``: her department's, or the office's."""
     if user.role == Role.OFFICE:
         routed_elsewhere = _waiting_level().filter(approver__isnull=False)
-        return zone_q(user) & Q(status=Claim.Status.REVIEWING) & ~Exists(routed_elsewhere)
+        return zone_q(user) & Q(status=Claim.Status.REVIEWING) & Q(~Exists(routed_elsewhere))
     departments = routed_departments(user)
     if departments is None:
         return Q(pk__in=[])
     mine = _waiting_level().filter(approver__in=Department.objects.filter(departments))
-    return zone_q(user) & Q(status=Claim.Status.REVIEWING) & Exists(mine)
+    return zone_q(user) & Q(status=Claim.Status.REVIEWING) & Q(Exists(mine))
 
 
 def approver_of(claim: Claim, level: int | None = None) -> Department | None:

@@ -800,7 +800,7 @@ def remove_attachment(ctx: ActionContext, attachment: PolicyAttachment) -> None:
             policy,
             before={"attachment": attachment.pk, "name": attachment.name, "size": attachment.size},
         )
-        stored = attachment.file.name
+        stored = attachment.file.name or ""
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.storage.delete(stored))
 

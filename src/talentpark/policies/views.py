@@ -193,7 +193,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = attachment.file.open("rb")
     except (PolicyAttachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None
-    ext = os.path.splitext(attachment.file.name)[1].lower()
+    ext = os.path.splitext(attachment.file.name or "")[1].lower()
     response = FileResponse(
         handle,
         as_attachment=True,
