@@ -555,8 +555,10 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
             done = 0
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
+                # What this chunk did counts for the undo only once its transaction has committed.
+                step = _Undo(outcome.primary, [], []) if undo is not None else None
                 with transaction.atomic():
-                    created = _write_chunk(chunk.part, undo)
+                    created = _write_chunk(chunk.part, step)
                     updated = [pk for root in chunk.roots for pk in touched.get(root, ())]
                     _reindex(outcome.primary, created + updated)
                     done = min(validated.total, done + len(chunk.roots))
@@ -566,6 +568,9 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
                         ImportJob.objects.filter(pk=job_id).update(
                             processed_rows=done, updated_at=timezone.now()
                         )
+                if undo is not None and step is not None:
+                    undo.created += step.created
+                    undo.before += step.before
                 _report(job_id, "write", done, validated.total)
                 if not last:
                     _between_chunks(job_id, done, validated.total)
