@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from talentpark.accounts.access import get_for
-from talentpark.core.api_kit import add_listing_routes
+from talentpark.core.api_kit import Amount, Count, Day, FreeText, RecordId, add_listing_routes, answers
 from talentpark.core.context import ActionContext
 from talentpark.registry.models import Enterprise
 from talentpark.registry.pages import CHAINS, ENTERPRISES, PLATFORMS, PROJECTS, TALENTS
@@ -86,23 +86,27 @@ class EnterpriseOut(Schema):
 
 
 class EnterprisePatch(Schema):
-    """Fields an enterprise's HR (or the office) may change; anything else is refused."""
+    """Fields an enterprise's HR (or the office) may change; anything else is refused.
+
+    The API kit's types refuse what no service should see (text starting like a spreadsheet
+    formula, numbers beyond their column, dates outside 1900-2100); the service checks the rest.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    short_name: str | None = None
-    uscc: str | None = None
-    scale: str | None = None
-    founded_on: str | None = None
-    registered_capital: str | None = None
-    employee_count: int | None = None
-    is_high_tech: bool | None = None
-    address: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    description: str | None = None
-    industry: str | None = None
+    name: FreeText | None = Field(None, title="企业名称")
+    short_name: FreeText | None = Field(None, title="简称")
+    uscc: str | None = Field(None, title="统一社会信用代码")
+    scale: str | None = Field(None, title="企业规模", description="large、medium、small 或 micro")
+    founded_on: Day | None = Field(None, title="成立日期")
+    registered_capital: Amount | None = Field(None, title="注册资本（万元）")
+    employee_count: Count | None = Field(None, title="职工人数")
+    is_high_tech: bool | None = Field(None, title="高新技术企业")
+    address: FreeText | None = Field(None, title="地址")
+    contact_name: FreeText | None = Field(None, title="联系人")
+    contact_phone: str | None = Field(None, title="联系电话")
+    description: FreeText | None = Field(None, title="企业简介")
+    industry: str | None = Field(None, title="所属行业", description="GB/T 4754-2017 行业代码")
 
 
 class PlatformOut(Schema):
@@ -145,9 +149,12 @@ add_listing_routes(router, CHAINS, ChainOut)
 
 
 @router.patch(
-    "/enterprises/{int:pk}", response=EnterpriseOut, operation_id="update_enterprise", summary="修改企业信息"
+    "/enterprises/{pk}",
+    response=answers(EnterpriseOut, 403, 404),
+    operation_id="update_enterprise",
+    summary="修改企业信息",
 )
-def patch_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch) -> Any:
+def patch_enterprise(request: HttpRequest, pk: RecordId, payload: EnterprisePatch) -> Any:
     enterprise = get_for(Enterprise, request.user, "change", pk=pk)
     changes = payload.model_dump(exclude_unset=True)
     return update_enterprise(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -50,3 +51,47 @@ def test_expired_and_revoked_tokens_are_refused(world):
 def test_unknown_users_get_a_chinese_error(world):
     with pytest.raises(CommandError, match="用户不存在"):
         call_command("issue_api_token", "nobody", "x")
+
+
+def _patch(client: Client, enterprise, body: dict, **headers: str):
+    return client.patch(
+        f"/api/registry/enterprises/{enterprise.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bearer_token_client_writes_without_csrf(code_tables, world):
+    _, key = APIToken.issue(world.erin, "ERP 同步")
+    client = Client(enforce_csrf_checks=True)  # no cookie, no CSRF token: a server-to-server client
+    r = _patch(client, world.enterprise, {"short_name": "测试重工"}, Authorization=f"Bearer {key}")
+    assert r.status_code == 200, r.content
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.short_name == "测试重工"
+    assert AuditLog.objects.filter(action="enterprise.update", actor=world.erin).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_still_needs_the_csrf_token_and_is_told_so_in_chinese(code_tables, world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.erin)
+    r = _patch(client, world.enterprise, {"short_name": "测试重工"})
+    assert r.status_code == 403
+    assert r.json() == {"detail": [{"field": "__all__", "message": "安全校验失败（CSRF），请刷新页面后重试"}]}
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.short_name == ""
+    client.get("/")  # sets the csrftoken cookie, as the page a browser came from did
+    token = client.cookies["csrftoken"].value
+    r = _patch(client, world.enterprise, {"short_name": "测试重工"}, **{"X-CSRFToken": token})
+    assert r.status_code == 200, r.content
+
+
+@pytest.mark.django_db
+def test_a_bearer_header_never_falls_back_to_the_session(world):
+    client = Client()
+    client.force_login(world.erin)
+    r = client.get("/api/registry/enterprises", headers={"Authorization": "Bearer tp_wrong"})
+    assert r.status_code == 401
+    assert r.json()["detail"][0]["message"] == "请先登录或提供有效的访问令牌"

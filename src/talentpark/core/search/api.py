@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Router, Schema
 
+from talentpark.core.api_kit import Keyword, PageNumber, PageSize, answers
 from talentpark.core.search.engine import PAGE_SIZE, search
 
 router = Router(tags=["一网四库搜索"])
@@ -56,13 +57,13 @@ def _value(v: Any) -> dict[str, Any]:
     return {"value": v.value, "label": gettext(v.label), "count": v.count, "active": v.active}
 
 
-@router.get("", response=SearchOut, operation_id="search", summary="一网四库全文检索")
+@router.get("", response=answers(SearchOut), operation_id="search", summary="一网四库全文检索")
 def search_endpoint(
     request: HttpRequest,
-    q: str = "",
+    q: Keyword = "",
     kind: str = "",
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
+    page: PageNumber = 1,
+    page_size: PageSize = PAGE_SIZE,
     industry: str = "",
     chain: str = "",
     role: str = "",
