@@ -81,7 +81,7 @@ class LimitExceeded(ValueError):
 class Limits:
     """What one workbook may cost to read (see the module docstring)."""
 
-    max_elements: int = 3_000_000
+    max_elements: int = 2_500_000
     max_inflated: int = 480 * 2**20
     max_subtree: int = 100_000
     max_columns: int = EXCEL_COLUMNS
