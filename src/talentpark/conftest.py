@@ -16,7 +16,7 @@ from django.db import connection
 
 from talentpark.accounts.models import Department, User
 from talentpark.accounts.roles import DataScope, Role
-from talentpark.core.models import Zone
+from talentpark.core.models import Division, Zone
 from talentpark.registry.models import Enterprise, Talent
 from talentpark.registry.tests.factories import (
     DepartmentFactory,
@@ -85,7 +85,13 @@ def code_tables(db: Any) -> None:
 @pytest.fixture
 def world(code_tables: None) -> World:
     zone = ZoneFactory(code="test-zone", name="测试高新区", short_name="测试区")
-    other = ZoneFactory(code="other-zone", name="其他高新区", short_name="其他区")
+    # Another province's zone (长治, 山西): the Shandong province viewer must not see it.
+    other = ZoneFactory(
+        code="other-zone",
+        name="其他高新区",
+        short_name="其他区",
+        division=Division.objects.get(code="140400"),
+    )
     office = DepartmentFactory(zone=zone, name="人才办", kind=Department.Kind.OFFICE)
     centre = DepartmentFactory(zone=zone, name="人才服务中心", parent=office)
     team1 = DepartmentFactory(zone=zone, name="专员一组", parent=centre)
@@ -120,7 +126,7 @@ def world(code_tables: None) -> World:
     foreign = TalentFactory(zone=other, employer=foreign_ent, person__name="外区人")
     pat = UserFactory(username="pat", role=Role.PARTNER, zone=zone)
     amy = UserFactory(username="amy", role=Role.AMBASSADOR, zone=zone)
-    paul = UserFactory(username="paul", role=Role.PROVINCE, zone=None)
+    paul = UserFactory(username="paul", role=Role.PROVINCE, zone=None, province_id="370000")
     return World(
         zone,
         other,

@@ -87,10 +87,31 @@ def get_for[M: models.Model](
 
 
 def zone_q(user: Any, field: str = "zone") -> Q:
-    """Staff and HR act inside their own zone; the province viewer in all zones."""
+    """Staff and HR act inside their own zone; the province viewer in the zones of her province."""
     if user.role == Role.PROVINCE:
-        return Q()
+        return province_zone_q(user, f"{field}__division__code")
     return Q(**{f"{field}_id": user.zone_id}) if user.zone_id else Q(pk__in=[])
+
+
+def province_zone_q(user: Any, division_field: str = "division__code") -> Q:
+    """Rows whose GB/T 2260 division lies in the province viewer's province (none if unset)."""
+    code = getattr(user, "province_id", None)
+    if not code:
+        return Q(pk__in=[])
+    return Q(**{f"{division_field}__startswith": code[:2]})
+
+
+def sees_people(user: Any) -> bool:
+    """May ``user`` see people's names and contacts on non-personal records (not the province)?"""
+    from talentpark.accounts.roles import PEOPLE_VIEW
+
+    return has_perm(user, PEOPLE_VIEW)
+
+
+def shown(cols: Any, user: Any) -> list[Any]:
+    """The columns (anything with a ``personal`` flag) ``user`` may see: personal ones only for
+    roles that see people."""
+    return list(cols) if sees_people(user) else [c for c in cols if not getattr(c, "personal", False)]
 
 
 def data_scope_q(user: Any, *, department_field: str = "department", owner_field: str = "specialist") -> Q:

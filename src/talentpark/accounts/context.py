@@ -34,6 +34,7 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
         "政策兑现",
         [
             ("政策库", "policies:policy_list", "policies.policy.view"),
+            ("新建政策", "policies:policy_new", "policies.policy.change"),
             ("政策兑现", "policies:claim_list", "policies.claim.view"),
             ("人工复核", "policies:review_list", "policies.review.view"),
             ("兑现台账", "policies:ledger_list", "policies.ledger.view"),

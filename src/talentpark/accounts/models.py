@@ -65,6 +65,16 @@ class User(AbstractUser):
     zone = models.ForeignKey("core.Zone", models.PROTECT, null=True, blank=True, verbose_name="所属园区")
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, verbose_name="所属部门")
     data_scope = models.CharField("数据范围", max_length=16, choices=DataScope.choices, blank=True)
+    province = models.ForeignKey(
+        "core.Division",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+        verbose_name="所辖省份",
+        help_text="省级查看账号只看到行政区划在该省内的园区",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -115,3 +115,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# Names and contacts of people shown on records that are not themselves personal (an
+# enterprise's contact, a project's leader, a record's specialist). Every role holds it but
+# the province viewer, who sees figures, never people.
+PEOPLE_VIEW = "core.people.view"
+ROLE_PERMISSIONS = {
+    role: perms if role == Role.PROVINCE else perms | {PEOPLE_VIEW}
+    for role, perms in ROLE_PERMISSIONS.items()
+}

@@ -15,7 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from talentpark.accounts.access import can, has_perm, restrict
+from talentpark.accounts.access import can, has_perm, province_zone_q, restrict
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
 from talentpark.core.context import ActionContext
@@ -87,11 +87,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 demands=demands[:10],
             )
     elif user.role == Role.PROVINCE:
-        ctx["zones"] = Zone.objects.annotate(
-            enterprises=Count("enterprise", distinct=True),
-        ).order_by("id")
+        ctx["zones"] = (
+            Zone.objects.filter(province_zone_q(user))
+            .annotate(enterprises=Count("enterprise", distinct=True))
+            .order_by("id")
+        )
         talent_counts = dict(
-            Talent.objects.values_list("zone_id").annotate(n=Count("id")).values_list("zone_id", "n")
+            Talent.objects.filter(province_zone_q(user, "zone__division__code"))
+            .values_list("zone_id")
+            .annotate(n=Count("id"))
+            .values_list("zone_id", "n")
         )
         for z in ctx["zones"]:
             z.talent_count = talent_counts.get(z.id, 0)

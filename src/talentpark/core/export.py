@@ -60,7 +60,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from talentpark.accounts.access import can, has_perm
+from talentpark.accounts.access import can, has_perm, sees_people, shown
 from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.fields import EncryptedPIIField
@@ -130,11 +130,11 @@ def _pii_field(model: type[models.Model], attr: Any) -> str | None:
 
 
 def default_spec(listing: Listing, user: Any) -> ExportSpec:
-    """The list's columns, then the detail sections' columns not already there."""
-    cols = list(listing.columns)
+    """The list's columns, then the detail sections' columns not already there (those ``user`` sees)."""
+    cols = shown(listing.columns, user)
     labels = {c.label for c in cols}
     for _title, section in listing.sections:
-        for col in section:
+        for col in shown(section, user):
             if col.label not in labels:
                 cols.append(col)
                 labels.add(col.label)
@@ -156,7 +156,9 @@ def spec_for(listing: Listing, user: Any) -> ExportSpec:
         autodiscover_modules("exports")  # each app's ``exports`` module registers its layouts
         _discovered = True
     factory = _registry.get(f"{listing.namespace}:{listing.slug}")
-    return factory(listing, user) if factory else default_spec(listing, user)
+    if factory is None or not sees_people(user):  # the import layouts carry contacts: not for the province
+        return default_spec(listing, user)
+    return factory(listing, user)
 
 
 # -- cell values ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from talentpark.accounts.access import can, get_for, restrict
+from talentpark.accounts.access import can, get_for, restrict, shown
 from talentpark.core.audit import history
 from talentpark.core.export import export_listing, export_options
 
@@ -36,6 +36,7 @@ class Col:
     attr: str | Getter
     link: bool = False
     to: tuple[str, str] | None = None  # (url name, dotted path of the target's pk): a link to that record
+    personal: bool = False  # names or contacts a person: hidden from roles without core.people.view
 
     def url(self, obj: Any) -> str | None:
         if self.to is None:
@@ -149,7 +150,8 @@ class Listing:
         qs, active = self.filtered(request)
         paginator = Paginator(qs, settings.TALENTPARK_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-        rows = [(obj, [(c.label, c.value(obj)) for c in self.columns]) for obj in page.object_list]
+        columns = shown(self.columns, request.user)
+        rows = [(obj, [(c.label, c.value(obj)) for c in columns]) for obj in page.object_list]
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         query = "&".join(f"{k}={v}" for k, v in active.items())
         return render(
@@ -159,6 +161,7 @@ class Listing:
                 "listing": self,
                 "page": page,
                 "rows": rows,
+                "columns": columns,
                 "active": active,
                 "query": query,
                 "filters": [
@@ -177,14 +180,14 @@ class Listing:
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_for(self.queryset(request.user), request.user, "view", pk=pk)
         sections = [
-            (title, [(c.label, c.value(obj), c.url(obj)) for c in cols]) for title, cols in self.sections
+            (title, [(c.label, c.value(obj), c.url(obj)) for c in shown(cols, request.user)])
+            for title, cols in self.sections
         ]
         related = []
         for rel in self.related:
-            rows = [
-                ([c.value(item) for c in rel.columns], rel.url(item)) for item in rel.rows(obj, request.user)
-            ]
-            related.append((rel, rows))
+            columns = shown(rel.columns, request.user)
+            rows = [([c.value(item) for c in columns], rel.url(item)) for item in rel.rows(obj, request.user)]
+            related.append((rel, columns, rows))
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         context = {
             "listing": self,

@@ -48,6 +48,7 @@ class AccountSpec:
     dept_key: str | None = None
     is_staff: bool = False
     is_superuser: bool = False
+    province: str | None = None  # the province viewer's GB/T 2260 province code
 
 
 @dataclass(slots=True)

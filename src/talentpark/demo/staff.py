@@ -98,6 +98,7 @@ def plan_staff(
                 Role.PROVINCE,
                 f"{zone.province_name}人才工作办公室",
                 None,
+                province=zone.province,
             )
         )
     return ZoneStaff(departments, accounts, team_specialists)

@@ -137,6 +137,7 @@ class DemoWriter:
             department_id=self.dept_ids[spec.dept_key] if spec.dept_key else None,
             is_staff=spec.is_staff,
             is_superuser=spec.is_superuser,
+            province_id=spec.province,
             is_active=True,
         )
 

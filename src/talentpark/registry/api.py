@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from talentpark.accounts.access import get_for
+from talentpark.accounts.access import get_for, sees_people
 from talentpark.core.api_kit import Amount, Count, Day, FreeText, RecordId, add_listing_routes, answers
 from talentpark.core.context import ActionContext
 from talentpark.registry.models import Enterprise
@@ -77,12 +77,16 @@ class EnterpriseOut(Schema):
     is_key: bool
     is_high_tech: bool
     address: str
-    contact_name: str
-    contact_phone: str  # masked
+    contact_name: str | None  # None for roles that see figures, not people (the province)
+    contact_phone: str | None  # masked; None as contact_name
 
     @staticmethod
-    def resolve_contact_phone(obj: Any) -> str:
-        return str(obj.contact_phone or "")
+    def resolve_contact_name(obj: Any, context: Any) -> str | None:
+        return obj.contact_name if sees_people(context["request"].user) else None
+
+    @staticmethod
+    def resolve_contact_phone(obj: Any, context: Any) -> str | None:
+        return str(obj.contact_phone or "") if sees_people(context["request"].user) else None
 
 
 class EnterprisePatch(Schema):

@@ -252,7 +252,8 @@ def platform_document(p: Platform) -> Document:
 
 
 def project_document(p: Project) -> Document:
-    leader = p.leader.person.name if p.leader else ""
+    # The leader's name is not indexed: a project is visible to roles that may not see people
+    # (the province), and finding it by her name would link her to it.
     facets = employer_facets(p.enterprise)
     facets["chains"] = [p.chain_id] if p.chain_id else facets.get("chains", [])
     facets.pop("roles", None)
@@ -270,7 +271,6 @@ def project_document(p: Project) -> Document:
             p.get_kind_display(),
             p.get_status_display(),
             *enterprise_names(p.enterprise),
-            leader,
             p.chain.name if p.chain else "",
             p.description[:500],
         ],
@@ -300,11 +300,11 @@ register_kind(
         model=Project,
         label=gettext_noop("项目"),
         url_name="registry:project_detail",
-        queryset=lambda: Project.objects.select_related(
-            "enterprise", "chain", "leader__person"
-        ).prefetch_related(chain_roles_prefetch("enterprise__")),
+        queryset=lambda: Project.objects.select_related("enterprise", "chain").prefetch_related(
+            chain_roles_prefetch("enterprise__")
+        ),
         build=project_document,
-        follows={"enterprise": "enterprise_id", "talent": "leader_id"},
+        follows={"enterprise": "enterprise_id"},
         order=40,
     )
 )

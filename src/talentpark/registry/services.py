@@ -93,8 +93,15 @@ def _choice(errors: FieldErrors, name: str, label: str, value: str, choices: Any
     return None
 
 
+def own_zone_only(ctx: ActionContext, zone_id: int) -> None:
+    """Zones are sealed: a user of one zone never writes another zone's records."""
+    if ctx.zone_id is not None and ctx.zone_id != zone_id:
+        raise ValidationError({"zone": ["园区：只能办理本园区的数据"]})
+
+
 def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent:
-    """Register a talent in ``zone``; the person is found by ID number or created."""
+    """Register a talent in ``zone``; the person is found by ID number within the zone, or created."""
+    own_zone_only(ctx, zone.pk)
     errors = FieldErrors()
     name = clean_text(data.name)
     if not name:
@@ -197,6 +204,7 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
     Only ``ENTERPRISE_EDITABLE`` fields are accepted; anything else is rejected, so a
     request cannot set ``is_key`` or move the enterprise to another zone.
     """
+    own_zone_only(ctx, enterprise.zone_id)
     errors = FieldErrors()
     unknown = sorted(set(changes) - set(ENTERPRISE_EDITABLE))
     for name in unknown:

@@ -123,7 +123,7 @@ def _object_matrix(world):
                 "frank": 404,
                 "tina": 404,
                 "amy": 404,
-                "paul": 200,
+                "paul": 404,  # the foreign zone lies in another province
             },
             {"pat"},
         ),

@@ -10,7 +10,7 @@ from talentpark.core.models import AuditLog
 from talentpark.core.validators import org_code_check_char, uscc_check_char
 from talentpark.registry.models import Education, Enterprise, Person, Talent
 from talentpark.registry.services import EducationInput, TalentInput, register_talent, update_enterprise
-from talentpark.registry.tests.factories import make_id_number
+from talentpark.registry.tests.factories import UserFactory, make_id_number
 
 
 def ctx(user):
@@ -92,8 +92,12 @@ def test_the_same_person_cannot_be_registered_twice_in_one_zone(world):
 def test_one_person_in_two_zones_has_two_sealed_records(world):
     number = make_id_number()
     first = register_talent(ctx(world.alice), world.zone, _input(id_number=number))
+    with pytest.raises(ValidationError) as exc:  # zone A's office cannot register into zone B
+        register_talent(ctx(world.alice), world.other_zone, _input(id_number=number))
+    assert exc.value.message_dict["zone"] == ["园区：只能办理本园区的数据"]
+    their_office = UserFactory(role="office", zone=world.other_zone)
     second = register_talent(
-        ctx(world.alice),
+        ctx(their_office),
         world.other_zone,
         _input(id_number=number, name="王明", phone="13700001111", educations=[]),
     )

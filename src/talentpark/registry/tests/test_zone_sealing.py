@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,6 +33,8 @@ ACTIONS = ("view", "change", "change_self", "approve", "pay", "own", "import", "
 EMPTY_IN_SECOND_ZONE = {
     "registry.ImportJob",  # written by an office's import, see test_import_matches_only_its_own_zone
     "core.SearchDocument",
+    "registry.ProfileChange",  # a talent's request, see registry/tests/test_profile_changes.py
+    "policies.PolicyAttachment",  # uploaded by an office, see policies/tests/test_policy_authoring.py
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -39,6 +42,11 @@ NOT_USER_FACING = {
     "core.SearchDocument": "read only through each kind's own scope (see core/search)",
     "registry.Education": "shown only under its person, whose scope is tested",
     "registry.FamilyMember": "shown only under its person, whose scope is tested",
+    "core.CodeSynonym": "national or zone spellings, edited in the zone-scoped admin only",
+    "registry.ProfileChange": "read only through the talents in the user's scope (accounts/profile.py)",
+    "registry.EnterpriseChainRole": "shown only under its enterprise or chain, each scoped",
+    "policies.Certification": "shown only under its talent, whose scope is tested",
+    "policies.ApprovalLevel": "configuration of its policy, edited on the office's policy page",
 }
 
 
@@ -166,6 +174,9 @@ def _pk_routes() -> list[tuple[str, str]]:
 
 def _model_for(namespace: str, name: str) -> type[models.Model] | None:
     head = name.split("_")[0]
+    for listing in _listings():
+        if listing.namespace == namespace and listing.slug == head:
+            return listing.model
     for model in apps.get_app_config(namespace).get_models() if namespace in apps.app_configs else []:
         if model._meta.model_name == head:
             return model
@@ -179,6 +190,19 @@ ROUTE_MODELS = {
     ("registry", "import_commit"): "registry.ImportJob",
     ("registry", "import_cancel"): "registry.ImportJob",
     ("registry", "import_marked"): "registry.ImportJob",
+    ("accounts", "profile_change_review"): "registry.ProfileChange",
+    ("policies", "entry_reverse"): "policies.LedgerEntry",
+    ("policies", "attachment_add"): "policies.Policy",
+    ("policies", "attachment_download"): "policies.PolicyAttachment",
+    ("policies", "attachment_remove"): "policies.PolicyAttachment",
+    ("policies", "version_new"): "policies.Policy",
+    ("policies", "rule_preview"): "policies.Policy",
+    ("policies", "version_edit"): "policies.PolicyVersion",
+    ("policies", "version_publish"): "policies.PolicyVersion",
+    ("policies", "run_detail"): "policies.PublishRun",
+    ("policies", "run_progress"): "policies.PublishRun",
+    ("policies", "run_retry"): "policies.PublishRun",
+    ("policies", "review_resolve"): "policies.ReviewRequest",
 }
 
 
@@ -236,3 +260,82 @@ def test_pages_api_and_record_routes_of_zone_a_neither_show_nor_change_zone_b(de
                 tried += 1
     assert tried > 50
     assert _fingerprint(second) == before
+
+
+# -- each write path, with the small world of conftest ---------------------------------------
+
+
+def _known_only_to_the_other_zone(world: Any) -> Person:
+    """A person zone B knows, with her family and education; zone A has never heard of her."""
+    from talentpark.registry.models import University
+
+    person = world.foreign_talent.person
+    FamilyMember.objects.create(person=person, relation="spouse", name="外区配偶")
+    Education.objects.create(
+        person=person, degree="11", major="外区专业", university=University.objects.order_by("pk").first()
+    )
+    return person
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_row_with_another_zones_id_number_is_new_here_and_changes_nothing_there(world):
+    from talentpark.registry.excel.tests.helpers import commit, talent_row, upload_job, workbook
+
+    theirs = _known_only_to_the_other_zone(world)
+    number = theirs.id_number.plaintext_for_processing()
+    before = _fingerprint(world.other_zone)
+    theirs_before = (theirs.name, theirs.name_pinyin, theirs.phone_hash, theirs.updated_at)
+    client = Client()
+    client.force_login(world.alice)
+    job = upload_job(
+        client,
+        "talent",
+        workbook([talent_row(id_number=number, name="改名者", sex=theirs.get_sex_display())]),
+    )
+    assert job.counts["new"] == 1 and job.counts["update"] == 0, job.counts
+    commit(client, job)
+    ours = Talent.objects.get(zone=world.zone, person__id_number_hash=theirs.id_number_hash)
+    assert ours.person_id != theirs.pk and ours.person.zone_id == world.zone.pk
+    assert ours.person.name == "改名者"
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.name_pinyin, theirs.phone_hash, theirs.updated_at) == theirs_before
+    assert _fingerprint(world.other_zone) == before
+    # This zone's record of her shows this zone's facts only.
+    page = client.get(reverse("registry:talent_detail", args=[ours.pk])).content.decode()
+    assert "外区配偶" not in page and "外区专业" not in page and theirs.name not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_and_editing_in_zone_a_leave_zone_b_alone(world):
+    from talentpark.core.context import ActionContext
+    from talentpark.registry.services import TalentInput, register_talent, update_enterprise
+
+    theirs = _known_only_to_the_other_zone(world)
+    before = _fingerprint(world.other_zone)
+    ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
+    ours = register_talent(
+        ctx,
+        world.zone,
+        TalentInput(
+            name="本区登记",
+            id_number=theirs.id_number.plaintext_for_processing(),
+            phone="13700002222",
+            zone_entry_date="2022-01-01",
+        ),
+    )
+    assert ours.person_id != theirs.pk
+    assert not ours.person.family.exists() and not ours.person.educations.exists()
+    # The enterprise API and edit page of zone A cannot reach zone B's enterprise.
+    client = Client()
+    client.force_login(world.alice)
+    foreign = world.foreign_enterprise
+    answer = client.patch(
+        f"/api/registry/enterprises/{foreign.pk}", {"address": "改到这里"}, content_type="application/json"
+    )
+    assert answer.status_code == 404
+    page = client.post(reverse("registry:enterprise_edit", args=[foreign.pk]), {"address": "改到这里"})
+    assert page.status_code == 404
+    with pytest.raises(ValidationError) as refused:  # the service refuses too, not only the pages
+        update_enterprise(ctx, foreign, {"address": "改到这里"})
+    assert refused.value.message_dict["zone"] == ["园区：只能办理本园区的数据"]
+    assert _fingerprint(world.other_zone) == before

@@ -1,0 +1,90 @@
+"""Every list page and every API list reads a page in a number of queries that does not grow
+with the page: an N+1 (a query per row) fails here.
+
+On the tiny demo zone, each list is read by each role that may read it with two page sizes;
+the query counts must be equal. Every list must have been read with enough rows by some role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import Resolver404, resolve, reverse
+
+from talentpark.accounts.access import can
+from talentpark.accounts.models import User
+from talentpark.accounts.roles import Role
+from talentpark.registry.tests.test_zone_sealing import _listings, demo  # noqa: F401 - the fixture
+
+SMALL, LARGE = 2, 6
+
+
+def _queries(client: Client, url: str) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries), response
+
+
+def _readers(main: Any) -> list[User]:
+    users = []
+    for role in (Role.OFFICE, Role.SPECIALIST, Role.DEPT, Role.HR, Role.TALENT, Role.AMBASSADOR):
+        lookup = {"person__zone": main} if role == Role.TALENT else {"zone": main}
+        user = User.objects.filter(role=role, **lookup).order_by("pk").first()
+        assert user is not None, role
+        users.append(user)
+    return users
+
+
+def test_list_pages_read_a_page_in_a_fixed_number_of_queries(demo):  # noqa: F811
+    main, _second, _ = demo
+    covered: set[str] = set()
+    for user in _readers(main):
+        client = Client()
+        client.force_login(user)
+        for listing in _listings():
+            if not can(user, listing.model, "view"):
+                continue
+            url = reverse(f"{listing.namespace}:{listing.slug}_list")
+            with override_settings(TALENTPARK_PAGE_SIZE=SMALL):
+                small, _ = _queries(client, url)
+            with override_settings(TALENTPARK_PAGE_SIZE=LARGE):
+                large, response = _queries(client, url)
+            if len(response.context["page"].object_list) <= SMALL:
+                continue  # too few rows for this role to tell
+            assert large == small, (listing.slug, user.role, small, large)
+            covered.add(listing.slug)
+    assert covered == {listing.slug for listing in _listings()}
+
+
+def test_api_lists_read_a_page_in_a_fixed_number_of_queries(demo):  # noqa: F811
+    main, _second, _ = demo
+    covered: set[str] = set()
+    for user in _readers(main):
+        client = Client()
+        client.force_login(user)
+        for listing in _listings():
+            if listing.namespace == "accounts" or not can(user, listing.model, "view"):
+                continue  # the department and user lists have no API
+            url = f"/api/{listing.namespace}/{listing.slug}s"
+            try:
+                resolve(url)
+            except Resolver404:
+                continue  # this list has no API
+            small, _ = _queries(client, f"{url}?page_size={SMALL}")
+            large, response = _queries(client, f"{url}?page_size={LARGE}")
+            if len(response.json()["items"]) <= SMALL:
+                continue
+            assert large == small, (url, user.role, small, large)
+            covered.add(listing.slug)
+    with_api = set()
+    for listing in _listings():
+        try:
+            resolve(f"/api/{listing.namespace}/{listing.slug}s")
+            with_api.add(listing.slug)
+        except Resolver404:
+            pass
+    assert with_api and covered == with_api
