@@ -37,7 +37,10 @@ INVENTORY: tuple[PIField, ...] = (
         "10年（财务档案）",
     ),
     PIField(
-        "registry.profilechange.new_phone", "general", "人才申请变更的手机号码（人才办核实后生效）", "离区后5年"
+        "registry.profilechange.new_phone",
+        "general",
+        "人才申请变更的手机号码（人才办核实后生效）",
+        "离区后5年",
     ),
     PIField("registry.familymember.name", "general", "配偶就业、子女就学服务", "离区后5年"),
     PIField(

@@ -225,7 +225,9 @@ def _fetch(qs: models.QuerySet[Any], lookup: str, keys: Sequence[Any], lock: boo
 def _plan_talents(zone: Zone, rows: list[CleanRow], present: set[str], lock: bool, final: bool) -> Plan:
     plan = Plan(kind=ImportJob.Kind.TALENT, primary=Talent)
     hashes = [blind_index(r.values["id_number"].number, "id_number") for r in rows]
-    persons = {p.id_number_hash: p for p in _fetch(Person.objects.filter(zone=zone), "id_number_hash", hashes, lock)}
+    persons = {
+        p.id_number_hash: p for p in _fetch(Person.objects.filter(zone=zone), "id_number_hash", hashes, lock)
+    }
     person_ids = [p.pk for p in persons.values()]
     talents = {
         t.person_id: t for t in _fetch(Talent.objects.filter(zone=zone), "person_id", person_ids, lock)

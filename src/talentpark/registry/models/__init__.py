@@ -1,5 +1,5 @@
-from talentpark.registry.models.changes import ProfileChange
 from talentpark.registry.models.chains import ChainRole, ChainSegment, EnterpriseChainRole, IndustryChain
+from talentpark.registry.models.changes import ProfileChange
 from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
 from talentpark.registry.models.imports import ImportJob
 from talentpark.registry.models.people import Education, FamilyMember, Person, Talent, University
