@@ -78,7 +78,7 @@ def test_two_runs_with_the_same_seed_write_the_same_people():
             runs.append(names_and_ids())
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
-    assert len(runs[0]) == 400
+    assert len(set(runs[0])) == 400  # 400 people; a mover appears once per zone that knows her
 
 
 def test_written_people_are_the_planned_people(tiny):
@@ -98,8 +98,8 @@ def test_id_numbers_are_valid_unique_and_match_the_person(tiny):
         assert parsed.birth_date == person.birth_date
         assert parsed.sex == person.sex
         assert parsed.division_code in known
-        seen.add(number)
-    assert len(seen) == Person.objects.count()
+        seen.add((person.zone_id, number))
+    assert len(seen) == Person.objects.count()  # one person per ID number per zone
 
 
 def test_unified_social_credit_codes_are_valid_and_unique_per_zone(tiny):
@@ -113,7 +113,10 @@ def test_unified_social_credit_codes_are_valid_and_unique_per_zone(tiny):
 
 
 def test_mobile_numbers_are_valid_and_people_have_their_own(tiny):
-    phones = [p.phone.plaintext_for_processing() for p in Person.objects.all()]
+    # A person two zones know has one phone, in each zone's record of her: count people once.
+    phones = list(
+        {p.id_number_hash: p.phone.plaintext_for_processing() for p in Person.objects.order_by("pk")}.values()
+    )
     phones += [e.contact_phone.plaintext_for_processing() for e in Enterprise.objects.all()]
     phones += [lec.phone.plaintext_for_processing() for lec in Lecturer.objects.all()]
     for phone in phones:
@@ -144,8 +147,9 @@ def test_tiny_counts(tiny):
         assert Policy.objects.filter(zone__code=zone).count() == 12
         kinds = set(Platform.objects.filter(zone__code=zone).values_list("kind", flat=True))
         assert kinds == set(Platform.Kind.values)
-    assert Person.objects.count() == 400
-    assert tiny["Person"] == 400
+    # One person row per talent record (zones are sealed); 400 people in all.
+    assert Person.objects.count() == Talent.objects.count() == tiny["Person"]
+    assert Person.objects.values("id_number_hash").distinct().count() == 400
     assert AuditLog.objects.filter(action="demo.generate").count() == 2
 
 
@@ -221,12 +225,18 @@ def test_demo_talent(tiny):
 
 
 def test_persons_with_records_in_both_zones(tiny):
-    movers = [p for p in Person.objects.prefetch_related("talents__zone") if p.talents.count() > 1]
+    """Zones are sealed: a mover has one person row per zone, sharing only her ID's blind index."""
+    by_identity: dict[str, list[Talent]] = {}
+    for talent in Talent.objects.select_related("zone", "person"):
+        assert talent.person.zone_id == talent.zone_id
+        by_identity.setdefault(talent.person.id_number_hash, []).append(talent)
+    movers = [records for records in by_identity.values() if len(records) > 1]
     assert len(movers) >= 5
-    for person in movers:
-        records = {t.zone.code: t.status for t in person.talents.all()}
-        assert set(records) == {MAIN, SECOND}
-        assert sorted(records.values()) == [Talent.Status.ACTIVE, Talent.Status.LEFT]
+    for records in movers:
+        assert {t.zone.code for t in records} == {MAIN, SECOND}
+        assert sorted(t.status for t in records) == [Talent.Status.ACTIVE, Talent.Status.LEFT]
+        assert len({t.person_id for t in records}) == 2
+        assert sum(t.person.user_id is not None for t in records) <= 1  # a login belongs to one zone
 
 
 def test_exactly_one_chain_master_per_chain(tiny):
