@@ -91,7 +91,11 @@ ASGI_APPLICATION = "talentpark.asgi.application"
 _default_sqlite = VAR_DIR / "talentpark.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=0
+        os.environ.get("DATABASE_URL", f"sqlite:///{_default_sqlite}"),
+        # Persistent connections: each served request runs on one of a few long-lived threads
+        # (core/asgi_handler.py), so a thread's connection is reused by the next request.
+        conn_max_age=int(os.environ.get("TALENTPARK_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
