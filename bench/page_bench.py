@@ -29,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -154,15 +155,14 @@ def _free_port() -> int:
 
 
 def _serve(port: int) -> subprocess.Popen[bytes]:
-    app_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"tp_page_bench_{os.getpid()}"
-    app_dir.mkdir(exist_ok=True)
+    app_dir = Path(tempfile.mkdtemp(prefix="tp_page_bench_"))
     (app_dir / "bench_app.py").write_text(
         "from talentpark.asgi import application as django_app\n" + BARE + "\napp = bare\n"
     )
     env = {**os.environ, "PYTHONPATH": f"{app_dir}:{ROOT / 'src'}"}
     cmd = [sys.executable, "-m", "uvicorn", "bench_app:app", "--port", str(port)]
     cmd += ["--workers", "1", "--log-level", "warning", "--lifespan", "off", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=env)  # noqa: S603 - our own fixed command line
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -183,7 +183,7 @@ def _wrk(url: str, cookie: str | None, connections: int, seconds: int) -> tuple[
     cmd = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     cmd += ["--timeout", "60s"]
     cmd += ["-H", f"Cookie: csrftoken={CSRF_COOKIE}" + (f"; sessionid={cookie}" if cookie else "")]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
     dist = out.split("Latency Distribution", 1)[1]
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", dist, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s*99%\s+(\S+)", dist, re.M).group(1))  # type: ignore[union-attr]
@@ -212,7 +212,7 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}{path}"
             cookie = cookies.get(username) if username else None
             request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback http
                 if response.status != 200 or response.url != url:
                     raise SystemExit(f"{label}: {response.status} {response.url}")
             _wrk(url, cookie, 4, 1)  # warm-up

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from talentpark.accounts.models import Department, User
 from talentpark.core import audit
 from talentpark.core.context import ActionContext
+from talentpark.core.dbstats import refresh_statistics
 from talentpark.core.models import AuditLog, Zone
 from talentpark.core.search import index as search_index
 from talentpark.demo.plan import DemoPlan, ZonePlan
@@ -127,6 +128,7 @@ def generate(
 
             redeem(zone, REFERENCE_DATE, seed, say)
     search_index.rebuild(progress=progress)
+    refresh_statistics()
     return summary()
 
 

@@ -68,6 +68,7 @@ from django.utils.translation import gettext
 
 from talentpark.core import audit, crypto
 from talentpark.core.context import ActionContext
+from talentpark.core.dbstats import refresh_statistics
 from talentpark.core.models import Zone
 from talentpark.registry.excel import reader
 from talentpark.registry.excel.columns import SPECS
@@ -82,6 +83,7 @@ STALE_AFTER = timedelta(minutes=15)
 KEEP_UPLOADS = timedelta(hours=24)
 DEFAULT_SYNC_BYTES = 256 * 1024
 DEFAULT_CHUNK_ROWS = 1000
+STATISTICS_AFTER_ROWS = 1000  # an import this large refreshes the planner's statistics (core/dbstats.py)
 DEFAULT_CHUNK_PAUSE = 0.2  # > the longest sleep of SQLite's busy handler (100 ms): waiters get in
 _MAGIC = b"TPX1"
 
@@ -576,6 +578,8 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
                     _between_chunks(job_id, done, validated.total)
         with _lock:
             _progress.pop(job_id, None)
+        if validated.total >= STATISTICS_AFTER_ROWS:
+            refresh_statistics([m._meta.db_table for m in {*outcome.creates, *outcome.updates}])
         log.info(
             "excel import %s: %d rows committed in %d chunk(s) in %.1fs",
             job_id,
