@@ -128,11 +128,16 @@ def data_scope_q(user: Any, *, department_field: str = "department", owner_field
     return Q(**{f"{department_field}__path__startswith": user.department.path})
 
 
-def talent_zone_ids(user: Any) -> models.QuerySet[Any]:
-    """Zones where a talent has a record (she may have moved between zones)."""
+def talent_zone_ids(user: Any) -> list[int]:
+    """Zones where a talent has a record (she may have moved between zones).
+
+    A list, not a subquery: with ``zone_id IN (SELECT ...)`` SQLite cannot walk an index in the
+    list's order and sorts every matching row (a zone's 4,600 open positions for a top 5: 1.9 ms
+    against 0.1 ms with the zone's id as a literal).
+    """
     from talentpark.core.models import Zone
 
-    return Zone.objects.filter(talent__person__user=user).values("pk")
+    return list(Zone.objects.filter(talent__person__user=user).values_list("pk", flat=True).distinct())
 
 
 def zone_public_scope(user: Any, qs: models.QuerySet[Any], action: str) -> models.QuerySet[Any]:

@@ -65,9 +65,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for t in talents:
             t.tier_held = held_tier(t, today)  # type: ignore[attr-defined]  # expired shows as such
         ctx["talents"] = talents
-        ctx["policies"] = restrict(Policy.objects.filter(status=Policy.Status.PUBLISHED), user)[:5]
+        ctx["policies"] = restrict(Policy.objects.filter(status=Policy.Status.PUBLISHED), user).only(
+            "id", "title"
+        )[:5]
         ctx["positions"] = restrict(
-            Position.objects.filter(status=Position.Status.OPEN).select_related("enterprise"), user
+            Position.objects.filter(status=Position.Status.OPEN)
+            .select_related("enterprise")
+            .only("id", "title", "salary_min", "salary_max", "enterprise__name"),
+            user,
         )[:5]
         ctx["todo"] = policy_selectors.claims_to_do(user)
         ctx["progress"] = policy_selectors.progress(user)

@@ -137,8 +137,11 @@ def claim_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
             return qs.filter(queue_q(user) | (zone_q(user) & Q(status=Claim.Status.APPROVED)))
         return qs.filter(queue_q(user))
     if user.role == Role.DEPT:
-        decided = ClaimEvent.objects.filter(claim_id=OuterRef("pk"), actor_id=user.pk)
-        return qs.filter(queue_q(user) | (zone_q(user) & Exists(decided)))
+        # ``pk IN (her events' claims)``, not a correlated EXISTS: with EXISTS the OR made the
+        # database test every claim of the zone (68 ms for the list page at seed); this way each
+        # side of the OR is an index lookup (the zone's 审核中 claims; the claims of her events).
+        decided = ClaimEvent.objects.filter(actor_id=user.pk).values("claim_id")
+        return qs.filter(queue_q(user) | (zone_q(user) & Q(pk__in=decided)))
     return qs.filter(_subject_q(user))
 
 

@@ -28,12 +28,24 @@ def _below_held_tier(claim: Claim, today: dt.date) -> bool:
     return bool(held) and TIER_RANK.get(claim.tier, 0) <= TIER_RANK.get(held, 0)
 
 
+# What a to-do card (policies/_home_claims.html) and the tier check read.
+TODO_CARD_FIELDS = (
+    *("id", "status", "amount", "tier", "cycle", "policy", "version", "decision", "talent"),
+    *("policy__title", "policy__recurrence", "version__benefit", "decision__explanation"),
+    *("talent__tier", "talent__tier_valid_until"),
+)
+
+
 def claims_to_do(user: Any, limit: int = 20) -> list[Claim]:
     """The user's own claims waiting for her (待确认 / 待申报), newest first.
 
     A certification offer at or below the tier she already validly holds is left out.
     """
-    qs = Claim.objects.filter(status__in=TODO).select_related("policy", "version", "decision", "talent")
+    qs = (
+        Claim.objects.filter(status__in=TODO)
+        .select_related("policy", "version", "decision", "talent")
+        .only(*TODO_CARD_FIELDS)  # the card's fields, not the policies' full texts and the rule sources
+    )
     today = timezone.localdate()
     claims = restrict(qs, user, "own").order_by("-id")[: limit * 2]
     return [c for c in claims if not _below_held_tier(c, today)][:limit]
@@ -45,6 +57,7 @@ def progress(user: Any, limit: int = 15) -> QuerySet[ClaimEvent]:
     return (
         ClaimEvent.objects.filter(claim__in=claims)
         .select_related("claim__policy")
+        .only("id", "at", "claim", "to_status", "note", "claim__policy", "claim__policy__title")
         .order_by("-at", "-id")[:limit]
     )
 

@@ -42,6 +42,11 @@ class Position(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "招聘岗位"
         ordering = ["-published_on", "-id"]
+        indexes = [
+            # the list's order within a zone, and the open positions of a zone newest first (homes)
+            models.Index(fields=["zone", "-published_on", "-id"], name="position_zone_newest"),
+            models.Index(fields=["zone", "status", "-published_on", "-id"], name="position_zone_open_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(salary_max__gte=models.F("salary_min")), name="salary_range_ordered"
