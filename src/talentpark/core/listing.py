@@ -80,6 +80,16 @@ class Filter:
         return self.choices or []
 
 
+_PK_MARK = 987654321987
+
+
+def _pk_url(url_name: str) -> Callable[[Any], str]:
+    """``pk -> reverse(url_name, args=[pk])`` for a route whose only argument is an int pk, reversed once."""
+    template = reverse(url_name, args=[_PK_MARK])
+    head, tail = template.split(str(_PK_MARK))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 @dataclass(frozen=True)
 class Related:
     title: str
@@ -151,7 +161,13 @@ class Listing:
         paginator = Paginator(qs, settings.TALENTPARK_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         columns = shown(self.columns, request.user)
-        rows = [(obj, [(c.label, c.value(obj)) for c in columns]) for obj in page.object_list]
+        # Labels are translated and the detail link reversed once per page, not once per cell / row.
+        labels = [gettext(c.label) for c in columns]
+        detail = _pk_url(f"{self.namespace}:{self.slug}_detail")
+        rows = [
+            (detail(obj.pk), [(label, c.value(obj)) for label, c in zip(labels, columns, strict=True)])
+            for obj in page.object_list
+        ]
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         query = "&".join(f"{k}={v}" for k, v in active.items())
         return render(
@@ -165,10 +181,13 @@ class Listing:
                 "active": active,
                 "query": query,
                 "filters": [
-                    (f, [(str(k), label) for k, label in f.options(request.user)], active.get(f.param, ""))
+                    (
+                        f,
+                        [(str(k), gettext(label)) for k, label in f.options(request.user)],
+                        active.get(f.param, ""),
+                    )
                     for f in self.filters
                 ],
-                "detail_url": f"{self.namespace}:{self.slug}_detail",
                 "export": export_options(self, request.user),
             },
         )
