@@ -14,8 +14,8 @@ HOME_HEADINGS = {
     "dave": "工作台",
     "erin": "企业工作台",
     "tina": "我的人才档案",
-    "pat": "合作窗口",
-    "amy": "引才大使工作台",
+    "pat": "工作台",  # what the window and the ambassador may open (政策; 企业, 岗位), no placeholder
+    "amy": "工作台",
     "paul": "全省园区概览",
 }
 
@@ -28,6 +28,7 @@ def test_each_role_signs_in_and_sees_its_home(world, live_server, browser):
         page = context.new_page()
         login(page, live_server.url, persona)
         assert page.locator("h1").first.inner_text().strip() == heading, persona
+        assert "即将上线" not in page.content(), persona  # a role's page works or is not shown
         assert page.locator(".who").inner_text().startswith(str(getattr(world, persona)))
         page.screenshot(path=str(ARTIFACTS / f"home-{persona}.png"), full_page=True)
         context.close()

@@ -97,7 +97,8 @@ def test_serve_restarts_a_worker_that_exits_and_says_so():
 def test_a_running_worker_is_left_alone_and_stopped_with_the_server():
     lines: list[str] = []
     supervisor = WorkerSupervisor(
-        [sys.executable, "-c", "import sys, time; print('up', flush=True); time.sleep(600)"],
+        # a worker that runs until it is signalled (no clock: it waits for the server's SIGTERM)
+        [sys.executable, "-c", "import signal; signal.pause()"],
         out=lines.append,
         first_delay=0,
     )
