@@ -1,8 +1,8 @@
 """Page load benchmark: every role's home and the staff list pages, beside the login page and a bare view.
 
 Serves an already generated demo database (``TALENTPARK_VAR`` or ``DATABASE_URL``, as the app reads
-them) with one uvicorn worker on loopback, signs each demo account in through Django's session
-machinery, and drives each page with ``wrk`` (Debian package ``wrk``):
+them) with one uvicorn worker (``--workers``) on loopback, signs each demo account in through
+Django's session machinery, and drives each page with ``wrk`` (Debian package ``wrk``):
 
 * in process, through Django's test client (no network, no server): the median of 15 requests is the
   page's server time — the work the page itself costs, middleware included;
@@ -154,14 +154,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
+def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
     app_dir = Path(tempfile.mkdtemp(prefix="tp_page_bench_"))
     (app_dir / "bench_app.py").write_text(
         "from talentpark.asgi import application as django_app\n" + BARE + "\napp = bare\n"
     )
     env = {**os.environ, "PYTHONPATH": f"{app_dir}:{ROOT / 'src'}"}
     cmd = [sys.executable, "-m", "uvicorn", "bench_app:app", "--port", str(port)]
-    cmd += ["--workers", "1", "--log-level", "warning", "--lifespan", "off", "--no-access-log"]
+    cmd += ["--workers", str(workers), "--log-level", "warning", "--lifespan", "off", "--no-access-log"]
     proc = subprocess.Popen(cmd, env=env)  # noqa: S603 - our own fixed command line
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,6 +197,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page at 16 connections")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", help="only pages whose label or path contains this text")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: sudo apt-get install wrk")
@@ -205,7 +206,7 @@ def main() -> None:
     measured = _in_process(pages)
     cookies = _sessions({u for _l, u, _p in pages if u})
     port = _free_port()
-    server = _serve(port)
+    server = _serve(port, args.workers)
     results = []
     try:
         for label, username, path in pages:
