@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -170,11 +171,12 @@ class PreparedQuery:
     terms: QueryTerms
     counts: Mapping[str, int]
     idfs: Mapping[str, float]
+    total: int = 0  # documents in the index
 
 
 def prepare(terms: QueryTerms, counts: Mapping[str, int]) -> PreparedQuery:
     total = backends.frequencies.total()
-    return PreparedQuery(terms, counts, {t: idf(counts[t], total) for t in terms.required})
+    return PreparedQuery(terms, counts, {t: idf(counts[t], total) for t in terms.required}, total)
 
 
 @contextmanager
@@ -291,34 +293,79 @@ def _kind_index() -> str:
     return row[0] if row else ""
 
 
-KIND_SENTINEL = "\x00kind\x00"
+def _kind_counts(scoped: Mapping[str, QuerySet[SearchDocument]], cap: int) -> Counter[str]:
+    """Every kind's matches, each counted up to ``cap + 1``, in one statement.
 
-
-def _kind_counts(matching: QuerySet[SearchDocument], kinds_: Sequence[str], cap: int) -> Counter[str]:
-    """Every kind's matches, each counted up to ``cap + 1``, in one statement; on SQLite each
-    count walks its kind's rows (probing the FTS5 matches) and stops at the cap."""
-    compiled = _sql(matching.filter(kind=KIND_SENTINEL).values("id"))
-    if compiled is None or not kinds_:
-        return Counter()
-    inner, inner_params = compiled
+    ``scoped`` holds, per kind, that kind's matches under *that kind's* access condition only
+    (``kind = X AND EXISTS(X's scope)``), which is the shared condition — ``OR`` over every
+    kind's scope — with its other branches false. Standing alone, the ``EXISTS`` becomes a
+    semi-join the database can stop after ``cap + 1`` rows (PostgreSQL: a nested loop of
+    primary-key probes, instead of hashing every visible record of every kind and visiting
+    every match once per kind). On SQLite each count walks its kind's rows through the
+    (kind, object_id) index, probing the FTS5 matches, and stops at the cap.
+    """
     kind_index = _kind_index() if connection.vendor == "sqlite" else ""
-    if kind_index:
-        table = '"core_searchdocument"'
-        inner = inner.replace(f"FROM {table}", f'FROM {table} INDEXED BY "{kind_index}"', 1)
     parts: list[str] = []
     params: list[Any] = []
-    for n, name in enumerate(kinds_):
+    for n, (name, matching) in enumerate(scoped.items()):
+        compiled = _sql(matching.values("id"))
+        if compiled is None:
+            continue
+        inner, inner_params = compiled
+        if kind_index:
+            table = '"core_searchdocument"'
+            inner = inner.replace(f"FROM {table}", f'FROM {table} INDEXED BY "{kind_index}"', 1)
         parts.append(BOUNDED_COUNT_SQL.format(inner=inner, alias=f"c{n}"))
-        params += [name, *(name if p == KIND_SENTINEL else p for p in inner_params), int(cap) + 1]
+        params += [name, *inner_params, int(cap) + 1]
+    if not parts:
+        return Counter()
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return Counter({name: int(n) for name, n in cursor.fetchall() if n})
 
 
+# The heavy walk on PostgreSQL: its planner does not walk the weight index (it fetches every
+# match from the heap through the GIN bitmap, then sorts), so the walk gets a weight floor:
+# only rows at least as heavy as the ``n``-th heaviest document, ``n`` chosen so that about
+# ``FLOOR_MARGIN`` × k matches lie above it (the rarest token's count bounds the matches); the
+# GIN bitmap and the weight range then meet before the heap. Fewer than k rows above the
+# floor (most heavy matches had a name hit, or were out of scope): once more with a floor 3×
+# lower, then without one.
+FLOOR_MARGIN = 4
+FLOOR_VENDORS = ("postgresql",)  # SQLite walks the weight index itself (INDEXED BY, FTS5 probes)
+WEIGHT_AT_SQL = "SELECT weight FROM core_searchdocument ORDER BY weight DESC LIMIT 1 OFFSET %s"
+_weight_floors: dict[int, tuple[float, float]] = {}  # rank → (weight, when read)
+
+
+def _weight_floor(wanted: int, matches: int, total: int) -> float | None:
+    """The weight of about the ``wanted × total / matches``-th heaviest document (rounded up
+    to a power of two), or None when that reaches past ¾ of the index (too little to cut).
+
+    Any floor gives the right rows (a walk that finds k rows above it has found the k heaviest),
+    so a value read a few minutes ago is as good: it is kept ``frequencies.ttl`` seconds."""
+    if matches <= 0 or total <= 0:
+        return None
+    rank = wanted * total // matches
+    rank = 1 << (max(rank, 1) - 1).bit_length()  # a few distinct ranks: a small cache
+    if rank * 4 > total * 3:
+        return None
+    now = time.monotonic()
+    cached = _weight_floors.get(rank)
+    if cached is not None and now - cached[1] < backends.frequencies.ttl:
+        return cached[0]
+    with connection.cursor() as cursor:
+        cursor.execute(WEIGHT_AT_SQL, [rank])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    _weight_floors[rank] = (float(row[0]), now)
+    return float(row[0])
+
+
 def _ranked_top(
     base: QuerySet[SearchDocument],
     query: PreparedQuery,
-    kinds_: Sequence[str],
+    scoped: Mapping[str, QuerySet[SearchDocument]],
     kind: str = "",
     k: int = MAX_RESULTS,
 ) -> RankedRows:
@@ -332,9 +379,12 @@ def _ranked_top(
     others in ``weight`` order (an index walk that stops at ``k``), plus (c) the few rows whose
     lighter weight rounds to the same score as the ``k``-th of (b) (ties break by kind and id).
     The union holds the true best ``k``; Python merges it in the ranking's order.
+
+    ``scoped`` maps each visible kind to its rows under that kind's access condition alone
+    (see :func:`_kind_counts`); a kind tab ranks from its own.
     """
     terms = query.terms
-    base_rows = base.filter(kind=kind) if kind else base
+    base_rows = scoped[kind] if kind else base
     wanted = [*terms.required, *terms.phrases, *([f"={terms.key}"] if terms.key else [])]
     named = backends.names_match(list(dict.fromkeys(wanted)))
     columns = (*ROW_COLUMNS, "named", "weight")
@@ -344,9 +394,19 @@ def _ranked_top(
     )
     hits = _fetch(named_rows.order_by("-named", "-score", "kind", "object_id").values_list(*columns)[:k])
     rest: Any = _scored(base_rows.filter(backends.match(terms.required)).exclude(named), query, "and")
-    heavy = _fetch(
-        rest.order_by("-weight", "kind", "object_id").values_list(*columns)[:k], index=WEIGHT_INDEX
-    )
+    heaviest = rest.order_by("-weight", "kind", "object_id").values_list(*columns)
+    heavy: list[Row] = []
+    if connection.vendor in FLOOR_VENDORS and not kind:  # a kind tab: a share of the matches
+        matches = min(query.counts[t] for t in terms.required)
+        for spread in (FLOOR_MARGIN, FLOOR_MARGIN * 3):
+            floor = _weight_floor(k * spread, matches, query.total)
+            if floor is None:
+                break
+            heavy = _fetch(heaviest.filter(weight__gte=floor)[:k])
+            if len(heavy) == k:
+                break
+    if len(heavy) < k:  # SQLite, no floor, or fewer than k rows above it
+        heavy = _fetch(heaviest[:k], index=WEIGHT_INDEX)
     ties: list[Row] = []
     total_idf = sum(query.idfs[t] for t in terms.required)
     if len(heavy) == k and total_idf > 0:
@@ -360,7 +420,8 @@ def _ranked_top(
         )
     merged = sorted([*hits, *heavy, *ties], key=lambda r: (-r[-2], -r[3], r[1], r[2]))[:k]
     width = len(ROW_COLUMNS)
-    counts = _kind_counts(base.filter(backends.match(terms.required)), kinds_, COUNT_CAP)
+    matched = backends.match(terms.required)
+    counts = _kind_counts({name: rows.filter(matched) for name, rows in scoped.items()}, COUNT_CAP)
     capped = frozenset(name for name, n in counts.items() if n > COUNT_CAP)
     for name in capped:
         counts[name] = COUNT_CAP
@@ -443,13 +504,18 @@ def search(
     by_kind = {k.kind: k for k in allowed}
     kind = kind if kind in by_kind else ""
     prepared = prepare(terms, counts)
-    base = SearchDocument.objects.filter(access_filter(user, allowed) & facet_filter(filters))
+    narrowed = facet_filter(filters)
+    base = SearchDocument.objects.filter(access_filter(user, allowed) & narrowed)
     start = (page - 1) * page_size
     with ranking_session():
         mode, matching = "and", base.filter(backends.match(terms.required, "AND"))
         if is_broad(terms, counts):
             wanted = MAX_RESULTS if with_facets else min(MAX_RESULTS, start + page_size)
-            ranked = _ranked_top(base, prepared, list(by_kind), kind, wanted)
+            scoped = {
+                k.kind: SearchDocument.objects.filter(Q(kind=k.kind) & access_filter(user, [k]) & narrowed)
+                for k in allowed
+            }
+            ranked = _ranked_top(base, prepared, scoped, kind, wanted)
         else:
             ranked = _ranked(matching, prepared, mode, kind)
         complete = ranked.kind_counts.copy()

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-from talentpark.core.search import engine
+from talentpark.core.search import backends, engine
 from talentpark.core.search.engine import search
 from talentpark.core.search.index import rebuild
 from talentpark.core.search.models import SearchDocument
@@ -226,3 +226,123 @@ def test_django_setup_does_not_load_the_dictionary():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.strip() == "True", out.stderr
+
+
+# -- the per-kind counts and the heavy walk's weight floor ----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "tina", "erin", "paul", "pat"])
+def test_bounded_counts_are_the_exact_counts_of_what_the_user_may_see(search_zone, monkeypatch, persona):
+    """Each kind is counted under its own access condition: below the cap the counts are the
+    full scoring's exact counts for every persona; capped, they never exceed what she may see."""
+    user = getattr(search_zone.world, persona)
+    for query in ("测试", "有限公司", "工程师", "研发", "zs"):
+        _full(monkeypatch)
+        exact = search(user, query)
+        exact_counts = {k.value: k.count for k in exact.kind_counts}
+        _top_k(monkeypatch)
+        cut = search(user, query)
+        assert {k.value: k.count for k in cut.kind_counts} == exact_counts, (persona, query)
+        assert cut.total == exact.total and cut.total_exact
+        for kind, n in exact_counts.items():  # each kind tab counts the same
+            tab = search(user, query, kind=kind)
+            assert tab.total == n and _page(tab) == _page(search_full(monkeypatch, user, query, kind))
+        monkeypatch.setattr(engine, "COUNT_CAP", 1)
+        capped = search(user, query)
+        counted = {k.value: (k.count, k.more) for k in capped.kind_counts}
+        if exact.mode == "and":
+            assert counted == {kind: (1, n > 1) for kind, n in exact_counts.items()}, (persona, query)
+        else:  # a capped count keeps to the AND matches (no OR fallback): fewer kinds, never others
+            assert counted.keys() <= exact_counts.keys() and all(n == 1 for n, _ in counted.values())
+        monkeypatch.setattr(engine, "COUNT_CAP", engine.MAX_RESULTS)
+
+
+def search_full(monkeypatch, user, query, kind):
+    _full(monkeypatch)
+    try:
+        return search(user, query, kind=kind)
+    finally:
+        _top_k(monkeypatch)
+
+
+@pytest.mark.django_db
+def test_counts_never_reach_into_another_zone(search_zone, monkeypatch):
+    # 外区人 and 长治外区电子 live in the other zone: alice's index rows match, her counts must not.
+    alice = search_zone.world.alice
+    _top_k(monkeypatch)
+    for query in ("外区人", "长治外区电子", "有限公司"):
+        matches = SearchDocument.objects.filter(backends.match(segmenter.query_terms(query).required))
+        outside = matches.exclude(zone=search_zone.world.zone)
+        if query != "有限公司":
+            assert outside.exists() and not matches.filter(zone=search_zone.world.zone).exists()
+        results = search(alice, query)
+        visible = matches.filter(zone=search_zone.world.zone)
+        assert results.total <= visible.count(), query
+        assert not {(h.kind, h.object_id) for h in results.hits} & set(
+            outside.values_list("kind", "object_id")
+        )
+
+
+@pytest.fixture
+def floor_everywhere(monkeypatch):
+    """The weight floor on both vendors, aimed low enough to hit and to miss in the small zone."""
+    monkeypatch.setattr(engine, "FLOOR_VENDORS", ("sqlite", "postgresql"))
+    monkeypatch.setattr(engine, "_weight_floors", {})
+    used: dict[str, int] = {"tried": 0, "hit": 0, "missed": 0}
+    real_floor, real_fetch = engine._weight_floor, engine._fetch
+    armed = []
+
+    def floor(*args):
+        value = real_floor(*args)
+        if value is not None:
+            used["tried"] += 1
+            armed.append(True)
+        return value
+
+    def fetch(qs, **kwargs):
+        rows = real_fetch(qs, **kwargs)
+        if armed:  # the walk above the floor: did it find k rows?
+            armed.clear()
+            used["hit" if len(rows) == qs.query.high_mark else "missed"] += 1
+        return rows
+
+    monkeypatch.setattr(engine, "_weight_floor", floor)
+    monkeypatch.setattr(engine, "_fetch", fetch)
+    return used
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("margin", [1, 2, 4])
+@pytest.mark.parametrize("query", BROAD)
+def test_the_weight_floor_returns_the_pages_full_scoring_returns(
+    search_zone, monkeypatch, floor_everywhere, margin, query
+):
+    alice = search_zone.world.alice
+    monkeypatch.setattr(engine, "FLOOR_MARGIN", margin)
+    for page_size, facets in ((1, False), (2, False), (3, False), (20, True)):
+        _full(monkeypatch)
+        full = [search(alice, query, page=p, page_size=page_size, with_facets=facets) for p in (1, 2, 3)]
+        _top_k(monkeypatch)
+        cut = [search(alice, query, page=p, page_size=page_size, with_facets=facets) for p in (1, 2, 3)]
+        assert [_page(r) for r in cut] == [_page(r) for r in full], (query, page_size)
+        assert [(k.value, k.count) for k in cut[0].kind_counts] == [
+            (k.value, k.count) for k in full[0].kind_counts
+        ]
+
+
+@pytest.mark.django_db
+def test_the_weight_floor_is_used_and_a_stale_floor_changes_nothing(
+    search_zone, monkeypatch, floor_everywhere
+):
+    alice = search_zone.world.alice
+    _full(monkeypatch)
+    expected = {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD}
+    _top_k(monkeypatch)
+    monkeypatch.setattr(engine, "FLOOR_MARGIN", 1)
+    assert {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD} == expected
+    assert floor_everywhere["hit"] and floor_everywhere["missed"], floor_everywhere  # both paths ran
+    # A floor read before the index changed (too high, too low) still gives the same rows.
+    for stale in (10.0, 0.0):
+        monkeypatch.setattr(engine, "_weight_floors", {1 << n: (stale, 1e18) for n in range(40)})
+        assert {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD} == expected, stale
