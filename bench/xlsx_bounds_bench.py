@@ -145,6 +145,35 @@ def dense_cells() -> bytes:
     return _package(_sheet(rows))
 
 
+def _dense(cell: str, extra: dict[str, bytes]) -> bytes:
+    """Rows of 54 such cells, a few more elements than the default element limit in all."""
+    per_row = 1 + 54 * cell.count("</")
+
+    def rows():  # type: ignore[no-untyped-def]
+        row_cells = "".join(cell.format(i=i) for i in range(54))
+        for r in range(2, 2_600_000 // per_row + 3):
+            yield f'<row r="{r}">{row_cells}</row>'.encode()
+
+    return _package(_sheet(rows), extra)
+
+
+def dense_dates() -> bytes:
+    """Rows of 54 numbers in a date style (each converted to a datetime), until the element limit."""
+    styles = f'<styleSheet xmlns="{NS}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>'
+    return _dense('<c s="1"><v>4{i:04d}</v></c>', {"xl/styles.xml": styles.encode()})
+
+
+def dense_shared() -> bytes:
+    """Rows of 54 shared-string cells with references, until the element limit."""
+    sst = f'<sst xmlns="{NS}"><si><t>王晓明</t></si></sst>'
+    return _dense('<c r="A2" t="s"><v>0</v></c>', {"xl/sharedStrings.xml": sst.encode()})
+
+
+def dense_rich() -> bytes:
+    """Rows of 54 rich-text inline strings (the generic text path), until the element limit."""
+    return _dense('<c t="inlineStr"><is><r><t>王</t></r><r><t>晓明</t></r></is></c>', {})
+
+
 def empty_elements() -> bytes:
     """7 million empty elements outside any row (the fewest bytes per element): hits the element limit."""
 
@@ -258,6 +287,9 @@ CASES: dict[str, Callable[[], bytes]] = {
     "legit_35k_rows": legit(35_000),
     "legit_100k_rows": legit(100_000),
     "dense_cells": dense_cells,
+    "dense_dates": dense_dates,
+    "dense_shared": dense_shared,
+    "dense_rich": dense_rich,
     "empty_elements": empty_elements,
     "empty_rows": empty_rows,
     "one_huge_text": one_huge_text,

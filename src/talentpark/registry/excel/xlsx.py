@@ -40,10 +40,10 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 from xml.etree.ElementTree import XMLPullParser
 
 from defusedxml import DefusedXmlException
@@ -163,23 +163,21 @@ class XlsxBook:
         """A part of the package, inflated within its declared size and the book's budget."""
         return _Inflating(self, self.archive.getinfo(name))
 
-    def _parse(
-        self, name: str, events: Sequence[_Event] = ("end",), collect: frozenset[str] = frozenset()
-    ) -> Iterator[tuple[str, Any]]:
+    def _parse(self, name: str, events: Sequence[_Event] = ("end",)) -> Iterator[tuple[str, Any]]:
         """The parse events of part ``name``, every byte accepted by the DTD/entity guard first.
 
-        Without ``collect``: the ``events`` asked for, each element dropped from its parent
-        as soon as its end has been handled. With ``collect`` (local names): only the end of
-        each element of those names, whole (children included, at most ``max_subtree``).
+        The ``events`` asked for, each element dropped from its parent as soon as its end has
+        been handled (the small parts: relationships, workbook, styles; a sheet's rows and the
+        shared strings are read with :meth:`_collect`).
         """
         limits = self.limits
         guard = _guard()
         pull: XMLPullParser[Any] = XMLPullParser(events=("start", "end"))
+        # (event, element) pairs: only "start" and "end" were asked for.
+        read_events: Callable[[], Iterator[tuple[str, Any]]] = pull.read_events  # type: ignore[assignment]
         stack: list[Any] = []  # the open elements, root first
-        inside = 0  # depth of the collected element being built, 0 outside one
-        subtree = 0
-        want_start = "start" in events and not collect
-        want_end = "end" in events and not collect
+        want_start = "start" in events
+        want_end = "end" in events
         try:
             with self._open(name) as fh:
                 done = False
@@ -192,42 +190,105 @@ class XlsxBook:
                         guard.close()
                         pull.close()
                         done = True
-                    for event in pull.read_events():
-                        ev, el = cast(tuple[str, Any], event)
+                    for ev, el in read_events():
                         if ev == "start":
                             stack.append(el)
-                            if inside:
-                                subtree += 1
-                                if subtree > limits.max_subtree:
-                                    raise LimitExceeded("subtree", part=name, n=limits.max_subtree)
-                            elif collect and _local(el.tag) in collect:
-                                inside, subtree = len(stack), 1
-                            elif want_start:
+                            if want_start:
                                 yield ev, el
                             continue
                         self.elements += 1
-                        depth = len(stack)
                         stack.pop()
-                        if inside:
-                            if depth == inside:
-                                inside = 0
-                                yield ev, el
-                        elif want_end:
+                        if want_end:
                             yield ev, el
                     if self.elements > limits.max_elements:
                         raise LimitExceeded("elements", part=name, n=limits.max_elements)
                     # Every event of the chunk has been handled: drop the elements that have ended
-                    # (each open element is its parent's last child), except inside the one
-                    # being collected. Memory stays at one chunk's elements.
-                    for level in range(inside - 1 if inside else len(stack)):
-                        parent = stack[level]
-                        if level + 1 < len(stack):
+                    # (each open element is its parent's last child). Memory stays at one chunk's
+                    # elements.
+                    last = len(stack) - 1
+                    for level, parent in enumerate(stack):
+                        if level < last:
                             if len(parent) > 1:
                                 del parent[:-1]
                         elif len(parent):
                             del parent[:]
         except DefusedXmlException:
             raise LimitExceeded("dtd", part=name) from None
+
+    def _collect(self, name: str, collect: frozenset[str]) -> Iterator[Any]:
+        """Each element of part ``name`` whose local name is in ``collect``, whole, as it ends.
+
+        The same bounds as :meth:`_parse`, with as little Python per event as possible (this
+        is the path of every cell of a sheet): inside a collected element an event costs a
+        comparison and, for a start, a count; the stack of open elements is kept only outside
+        one (a sheet's is two deep).
+        """
+        limits = self.limits
+        max_subtree, max_elements = limits.max_subtree, limits.max_elements
+        guard = _guard()
+        pull: XMLPullParser[Any] = XMLPullParser(events=("start", "end"))
+        # (event, element) pairs: only "start" and "end" were asked for.
+        read_events: Callable[[], Iterator[tuple[str, Any]]] = pull.read_events  # type: ignore[assignment]
+        stack: list[Any] = []  # the open elements outside the collected one, root first
+        wanted: dict[str, bool] = {}  # tag → collected? (a few tags; not grown without bound)
+        current: Any = None  # the collected element being built
+        subtree = 0  # elements started in it, itself included
+        elements = self.elements
+        try:
+            with self._open(name) as fh:
+                done = False
+                while not done:
+                    chunk = fh.read(CHUNK)
+                    if chunk:
+                        guard.feed(chunk)  # raises on a DTD or entity before the C parser sees it
+                        pull.feed(chunk)
+                    else:
+                        guard.close()
+                        pull.close()
+                        done = True
+                    for ev, el in read_events():
+                        if current is not None:
+                            if ev == "start":
+                                subtree += 1
+                                if subtree > max_subtree:
+                                    raise LimitExceeded("subtree", part=name, n=max_subtree)
+                            elif el is current:  # its end: every element in it has ended too
+                                elements += subtree
+                                current = None
+                                self.elements = elements
+                                yield el
+                                elements = self.elements  # parts read meanwhile (shared strings)
+                            continue
+                        if ev == "start":
+                            tag = el.tag
+                            hit = wanted.get(tag)
+                            if hit is None:
+                                hit = _local(tag) in collect
+                                if len(wanted) < 64:
+                                    wanted[tag] = hit
+                            if hit:
+                                current, subtree = el, 1
+                            else:
+                                stack.append(el)
+                        else:
+                            elements += 1
+                            stack.pop()
+                    if elements + (subtree if current is not None else 0) > max_elements:
+                        raise LimitExceeded("elements", part=name, n=max_elements)
+                    # Every event of the chunk has been handled: drop the elements that have ended
+                    # (each open element is its parent's last child), except inside the one being
+                    # collected. Memory stays at one chunk's elements.
+                    last = len(stack) - 1
+                    for level, parent in enumerate(stack):
+                        if level < last or current is not None:
+                            if len(parent) > 1:
+                                del parent[:-1]
+                        elif len(parent):
+                            del parent[:]
+        except DefusedXmlException:
+            raise LimitExceeded("dtd", part=name) from None
+        finally:
+            self.elements = elements
 
     def _sheets(self) -> list[SheetRef]:
         targets: dict[str, str] = {}
@@ -258,7 +319,7 @@ class XlsxBook:
             strings: list[str] = []
             chars = 0
             if part in self._names:
-                for _ev, el in self._parse(part, collect=_SI):
+                for el in self._collect(part, _SI):
                     text = _text(el)
                     el.clear()
                     if len(text) > EXCEL_CELL_CHARS:
@@ -301,14 +362,17 @@ class XlsxBook:
     def rows(self, sheet: SheetRef, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(row number, values) of each row that has a value, in order; gaps are not filled in."""
         limits = self.limits
+        max_columns, max_rows = limits.max_columns, limits.max_rows
         strings, dates, epoch = None, self.date_styles, self.epoch
         columns: dict[str, int] = {}
         expected = 0
         kept = 0
         tags: _Tags | None = None
-        for _ev, el in self._parse(sheet.path, collect=_ROW):
+        tag_c = tag_v = tag_is = tag_t = ""
+        for el in self._collect(sheet.path, _ROW):
             if tags is None or el.tag != tags.row:  # the namespace of the row names its cells'
                 tags = _Tags(el.tag[: el.tag.find("}") + 1] if el.tag.startswith("{") else "")
+                tag_c, tag_v, tag_is, tag_t = tags.c, tags.v, tags.is_, tags.t
             r = el.get("r")
             if r is None:
                 number = expected + 1
@@ -324,7 +388,7 @@ class XlsxBook:
             values: list[Any] = []
             position = 0  # the column of a cell without a reference: the one after the last
             for cell in el:
-                if cell.tag != tags.c:
+                if cell.tag != tag_c:
                     continue
                 ref = cell.get("r")
                 if ref:
@@ -340,18 +404,61 @@ class XlsxBook:
                 else:
                     index = position
                 position = index + 1
-                kind, style = cell.get("t", "n"), cell.get("s")
-                if kind == "s" and strings is None:
-                    strings = self.strings
-                value = _value(cell, kind, style, strings, dates, epoch, tags)
-                if value is None or value == "":
-                    continue  # an empty (styled) cell: nothing to keep, wherever it is
-                if index >= limits.max_columns:
+                kind = cell.get("t", "n")
+                value: Any
+                child = cell[0] if len(cell) == 1 else None
+                if child is not None and kind == "n" and child.tag == tag_v:
+                    # The commonest cells get _value's steps inline (no call): a plain number …
+                    raw = child.text
+                    if raw is None:
+                        continue
+                    try:
+                        value = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+                    except ValueError:
+                        if raw == "":
+                            continue
+                        value = raw
+                    else:
+                        if dates and (style := cell.get("s")) is not None and style.isdigit():
+                            if int(style) in dates:
+                                try:
+                                    value = _excel_date(value, epoch)
+                                except (ValueError, OverflowError):
+                                    pass
+                elif child is not None and kind == "s" and child.tag == tag_v:
+                    # … a shared string …
+                    if strings is None:
+                        strings = self.strings
+                    raw = child.text
+                    if raw is None:
+                        continue
+                    at = int(raw)
+                    value = strings[at] if 0 <= at < len(strings) else None
+                    if not value:
+                        continue
+                elif (
+                    child is not None
+                    and kind != "s"
+                    and child.tag == tag_is
+                    and len(child) == 1
+                    and child[0].tag == tag_t
+                ):
+                    # … or an inline string of one text run (what openpyxl writes).
+                    value = child[0].text
+                    if not value:
+                        continue
+                else:
+                    if kind == "s" and strings is None:
+                        strings = self.strings
+                    value = _value(cell, kind, cell.get("s"), strings, dates, epoch, tags)
+                    if value is None or value == "":
+                        continue  # an empty (styled) cell: nothing to keep, wherever it is
+                if index >= max_columns:
                     raise LimitExceeded(
                         "column",
                         sheet=sheet.title,
                         cell=ref or _cell_name(index, number),
-                        n=limits.max_columns,
+                        n=max_columns,
                     )
                 if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
                     raise LimitExceeded(
@@ -366,18 +473,27 @@ class XlsxBook:
             el.clear()
             if values:
                 kept += 1
-                if kept > limits.max_rows:
-                    raise LimitExceeded("rows", sheet=sheet.title, n=limits.max_rows)
+                if kept > max_rows:
+                    raise LimitExceeded("rows", sheet=sheet.title, n=max_rows)
                 yield number, tuple(values)
 
 
 class _Tags:
     """Fully qualified tag names in one namespace, compared directly (no per-element parsing)."""
 
-    __slots__ = ("c", "f", "is_", "row", "v")
+    __slots__ = ("c", "f", "is_", "row", "t", "v")
 
     def __init__(self, ns: str) -> None:
-        self.row, self.c, self.v, self.f, self.is_ = (ns + n for n in ("row", "c", "v", "f", "is"))
+        self.row, self.c, self.v, self.f, self.is_, self.t = (
+            ns + n for n in ("row", "c", "v", "f", "is", "t")
+        )
+
+
+def _excel_date(number: int | float, epoch: dt.datetime) -> Any:
+    """``from_excel(number, epoch)``; a whole day number (a date without a time) without its steps."""
+    if number.__class__ is int and number >= 1:
+        return epoch + dt.timedelta(days=number + (number < 60 and epoch == CALENDAR_WINDOWS_1900))
+    return from_excel(number, epoch)
 
 
 def _cell_name(index: int, row: int) -> str:
@@ -448,7 +564,7 @@ def _value(
         return raw
     if style is not None and style.isdigit() and int(style) in dates:
         try:
-            return from_excel(number, epoch)
+            return _excel_date(number, epoch)
         except (ValueError, OverflowError):
             return number
     return number
