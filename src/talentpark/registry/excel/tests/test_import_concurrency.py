@@ -27,7 +27,7 @@ from talentpark.registry.tests.factories import PASSWORD, UserFactory, make_id_n
 from .helpers import talent_row, workbook
 
 ROWS = 240
-CHUNK = 40
+CHUNK = 20
 CLIENTS = 3
 WAIT = 120  # seconds: only reached if something is stuck
 
