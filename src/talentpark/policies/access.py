@@ -137,11 +137,13 @@ def claim_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
             return qs.filter(queue_q(user) | (zone_q(user) & Q(status=Claim.Status.APPROVED)))
         return qs.filter(queue_q(user))
     if user.role == Role.DEPT:
-        # ``pk IN (her events' claims)``, not a correlated EXISTS: with EXISTS the OR made the
-        # database test every claim of the zone (68 ms for the list page at seed); this way each
-        # side of the OR is an index lookup (the zone's 审核中 claims; the claims of her events).
-        decided = ClaimEvent.objects.filter(actor_id=user.pk).values("claim_id")
-        return qs.filter(queue_q(user) | (zone_q(user) & Q(pk__in=decided)))
+        # One id set: UNION of the claims waiting at her levels and the claims she decided. An OR
+        # of the two (or a correlated EXISTS) made both databases test every claim of the zone
+        # (68 ms on SQLite, 15 ms on PostgreSQL for the list's count at seed); each side of the
+        # UNION is an index lookup (the zone's 审核中 claims; the claims of her events).
+        waiting = Claim.objects.filter(queue_q(user)).values("pk")
+        decided = ClaimEvent.objects.filter(zone_q(user, "claim__zone"), actor_id=user.pk).values("claim_id")
+        return qs.filter(pk__in=waiting.union(decided))
     return qs.filter(_subject_q(user))
 
 
