@@ -88,6 +88,10 @@ class PersonnelDemand(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人才需求"
         ordering = ["-reported_on", "-id"]
+        indexes = [
+            models.Index(fields=["zone", "-reported_on", "-id"], name="demand_zone_newest"),
+            models.Index(fields=["zone", "status", "-reported_on", "-id"], name="demand_zone_open_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.title}"
