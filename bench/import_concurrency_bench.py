@@ -220,7 +220,7 @@ def main() -> None:
     talents_before = Talent.objects.filter(zone=zone).count()
     print(f"workbook: {args.rows} rows, {len(data) / 2**20:.1f} MiB; talents in the zone: {talents_before}")
     print(
-        f"chunks of {importer.chunk_rows()} rows, pause "
+        f"chunks of at most {importer.chunk_rows()} rows and about {importer.chunk_seconds()} s, pause "
         f"{getattr(settings, 'TALENTPARK_IMPORT_CHUNK_PAUSE', importer.DEFAULT_CHUNK_PAUSE)} s; "
         f"SQLite busy timeout {settings.DATABASES['default'].get('OPTIONS', {}).get('timeout', 5)} s",
         flush=True,

@@ -22,7 +22,9 @@ How the rows are written (:func:`run_commit`), whole or not at all:
   **in chunks of ``TALENTPARK_IMPORT_CHUNK_ROWS`` records** (1,000; a person with her
   talent and education rows stays in one chunk), each chunk its own short transaction,
   with a pause of ``TALENTPARK_IMPORT_CHUNK_PAUSE`` seconds between chunks in which the
-  waiting writers get the lock. Everything was validated and compared first, so a chunk
+  waiting writers get the lock. A chunk is also cut short by time: when a transaction took
+  longer than ``TALENTPARK_IMPORT_CHUNK_SECONDS`` (0.5 s) the next ones take fewer records
+  (in parts of 50), so on a loaded machine the lock is still held only briefly. Everything was validated and compared first, so a chunk
   fails only if someone changed the same records meanwhile (a unique blind index). Then
   the chunks already committed are **undone** — rows created are deleted, rows updated
   get the values read just before they were changed — so the import leaves nothing
@@ -85,6 +87,8 @@ DEFAULT_SYNC_BYTES = 256 * 1024
 DEFAULT_CHUNK_ROWS = 1000
 STATISTICS_AFTER_ROWS = 1000  # an import this large refreshes the planner's statistics (core/dbstats.py)
 DEFAULT_CHUNK_PAUSE = 0.2  # > the longest sleep of SQLite's busy handler (100 ms): waiters get in
+DEFAULT_CHUNK_SECONDS = 0.5  # a write transaction's target length on SQLite (what a waiting login waits)
+CHUNK_UNIT_ROWS = 50  # the smallest part a transaction of a chunked commit takes
 _MAGIC = b"TPX1"
 
 _lock = threading.Lock()
@@ -413,6 +417,11 @@ def chunk_rows() -> int:
     return max(1, int(getattr(settings, "TALENTPARK_IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
 
 
+def chunk_seconds() -> float:
+    """About how long one write transaction of a chunked (SQLite) commit may last; 0: no bound."""
+    return float(getattr(settings, "TALENTPARK_IMPORT_CHUNK_SECONDS", DEFAULT_CHUNK_SECONDS))
+
+
 def _root(obj: Any) -> tuple[str, int]:
     """What keeps objects in one chunk: a person with her talent and educations; else the object."""
     if isinstance(obj, Talent | Education):
@@ -551,30 +560,45 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
                 outer.enter_context(transaction.atomic())
                 outcome = plan(job.zone, job.kind, validated.rows, present, lock=True, final=True)
             touched = _touched_by_root(outcome)
-            chunks = split(outcome, chunk_rows()) or [
-                Chunk(Plan(kind=outcome.kind, primary=outcome.primary), [])
-            ]
-            done = 0
-            for index, chunk in enumerate(chunks):
-                last = index == len(chunks) - 1
-                # What this chunk did counts for the undo only once its transaction has committed.
+            # SQLite: parts of at most CHUNK_UNIT_ROWS records, as many per transaction as fit in
+            # chunk_rows() records and (from the second transaction on) about chunk_seconds():
+            # under load a transaction gets fewer records, so the write lock is never held long.
+            size = chunk_rows()
+            unit = min(size, CHUNK_UNIT_ROWS) if chunked else size
+            units = split(outcome, unit) or [Chunk(Plan(kind=outcome.kind, primary=outcome.primary), [])]
+            most = max(1, size // unit)  # parts per transaction
+            take, budget = most, chunk_seconds()
+            done = at = 0
+            chunks = 0
+            while at < len(units):
+                group = units[at : at + take]
+                at += len(group)
+                last = at == len(units)
+                # What this transaction did counts for the undo only once it has committed.
                 step = _Undo(outcome.primary, [], []) if undo is not None else None
+                began = time.perf_counter()
                 with transaction.atomic():
-                    created = _write_chunk(chunk.part, step)
-                    updated = [pk for root in chunk.roots for pk in touched.get(root, ())]
-                    _reindex(outcome.primary, created + updated)
-                    done = min(validated.total, done + len(chunk.roots))
+                    for chunk in group:
+                        created = _write_chunk(chunk.part, step)
+                        updated = [pk for root in chunk.roots for pk in touched.get(root, ())]
+                        _reindex(outcome.primary, created + updated)
+                        done = min(validated.total, done + len(chunk.roots))
                     if last:
                         _record_done(ctx, job, outcome, validated.total)
                     else:
                         ImportJob.objects.filter(pk=job_id).update(
                             processed_rows=done, updated_at=timezone.now()
                         )
+                held = time.perf_counter() - began
+                chunks += 1
                 if undo is not None and step is not None:
                     undo.created += step.created
                     undo.before += step.before
                 _report(job_id, "write", done, validated.total)
                 if not last:
+                    if chunked and budget > 0:
+                        fits = int(len(group) * budget / held) if held > 0 else most
+                        take = max(1, min(most, fits))
                     _between_chunks(job_id, done, validated.total)
         with _lock:
             _progress.pop(job_id, None)
@@ -584,7 +608,7 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
             "excel import %s: %d rows committed in %d chunk(s) in %.1fs",
             job_id,
             validated.total,
-            len(chunks),
+            chunks,
             time.perf_counter() - started,
         )
     except BadFile as exc:

@@ -192,3 +192,31 @@ def test_chunks_keep_a_person_with_her_talent_and_education(world):
         assert len(persons) == len(chunk.roots)
         assert {id(t.person) for t in chunk.part.creates[Talent]} == persons
         assert {id(e.person) for e in chunk.part.creates[Education]} == persons
+
+
+@override_settings(
+    TALENTPARK_IMPORT_SYNC_BYTES=0, TALENTPARK_IMPORT_CHUNK_ROWS=100, TALENTPARK_IMPORT_CHUNK_SECONDS=1e-9
+)
+def test_on_sqlite_a_slow_write_makes_the_next_transactions_smaller(world, monkeypatch):
+    # Any transaction "takes longer" than a nanosecond: after the first (100 records), each
+    # takes the smallest part (50). PostgreSQL writes everything in one transaction anyway.
+    before = Talent.objects.filter(zone=world.zone).count()
+    ends: list[int] = []
+    original_pause = importer._between_chunks
+
+    def recorded(job_id: int, done: int, total: int) -> None:
+        ends.append(done)
+        original_pause(job_id, done, total)
+
+    monkeypatch.setattr(importer, "_between_chunks", recorded)
+    job = _start(world, workbook(_rows(ROWS)))
+    importer.wait(job.pk, timeout=600)
+    job.refresh_from_db()
+
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert Talent.objects.filter(zone=world.zone).count() == before + ROWS
+    assert AuditLog.objects.filter(action="registry.import").count() == 1
+    if connection.vendor == "sqlite":
+        assert ends == [100, 150, 200]
+    else:
+        assert ends == [100, 200]
