@@ -40,7 +40,8 @@ class PooledThreadASGIHandler(ASGIHandler):
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)
+        chain: Any = getattr(self, "_middleware_chain")  # noqa: B009 - untyped in django-stubs
+        self._middleware_chain = sync_to_async(chain, thread_sensitive=True)
 
     def _pool(self) -> asyncio.Queue[ThreadPoolExecutor]:
         # Made on first use, inside the server's event loop (one loop per worker process).
