@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -171,12 +170,11 @@ class PreparedQuery:
     terms: QueryTerms
     counts: Mapping[str, int]
     idfs: Mapping[str, float]
-    total: int = 0  # documents in the index
 
 
 def prepare(terms: QueryTerms, counts: Mapping[str, int]) -> PreparedQuery:
     total = backends.frequencies.total()
-    return PreparedQuery(terms, counts, {t: idf(counts[t], total) for t in terms.required}, total)
+    return PreparedQuery(terms, counts, {t: idf(counts[t], total) for t in terms.required})
 
 
 @contextmanager
@@ -324,44 +322,6 @@ def _kind_counts(scoped: Mapping[str, QuerySet[SearchDocument]], cap: int) -> Co
         return Counter({name: int(n) for name, n in cursor.fetchall() if n})
 
 
-# The heavy walk on PostgreSQL: its planner does not walk the weight index (it fetches every
-# match from the heap through the GIN bitmap, then sorts), so the walk gets a weight floor:
-# only rows at least as heavy as the ``n``-th heaviest document, ``n`` chosen so that about
-# ``FLOOR_MARGIN`` × k matches lie above it (the rarest token's count bounds the matches); the
-# GIN bitmap and the weight range then meet before the heap. Fewer than k rows above the
-# floor (most heavy matches had a name hit, or were out of scope): once more with a floor 3×
-# lower, then without one.
-FLOOR_MARGIN = 4
-FLOOR_VENDORS = ("postgresql",)  # SQLite walks the weight index itself (INDEXED BY, FTS5 probes)
-WEIGHT_AT_SQL = "SELECT weight FROM core_searchdocument ORDER BY weight DESC LIMIT 1 OFFSET %s"
-_weight_floors: dict[int, tuple[float, float]] = {}  # rank → (weight, when read)
-
-
-def _weight_floor(wanted: int, matches: int, total: int) -> float | None:
-    """The weight of about the ``wanted × total / matches``-th heaviest document (rounded up
-    to a power of two), or None when that reaches past ¾ of the index (too little to cut).
-
-    Any floor gives the right rows (a walk that finds k rows above it has found the k heaviest),
-    so a value read a few minutes ago is as good: it is kept ``frequencies.ttl`` seconds."""
-    if matches <= 0 or total <= 0:
-        return None
-    rank = wanted * total // matches
-    rank = 1 << (max(rank, 1) - 1).bit_length()  # a few distinct ranks: a small cache
-    if rank * 4 > total * 3:
-        return None
-    now = time.monotonic()
-    cached = _weight_floors.get(rank)
-    if cached is not None and now - cached[1] < backends.frequencies.ttl:
-        return cached[0]
-    with connection.cursor() as cursor:
-        cursor.execute(WEIGHT_AT_SQL, [rank])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    _weight_floors[rank] = (float(row[0]), now)
-    return float(row[0])
-
-
 def _ranked_top(
     base: QuerySet[SearchDocument],
     query: PreparedQuery,
@@ -394,19 +354,9 @@ def _ranked_top(
     )
     hits = _fetch(named_rows.order_by("-named", "-score", "kind", "object_id").values_list(*columns)[:k])
     rest: Any = _scored(base_rows.filter(backends.match(terms.required)).exclude(named), query, "and")
-    heaviest = rest.order_by("-weight", "kind", "object_id").values_list(*columns)
-    heavy: list[Row] = []
-    if connection.vendor in FLOOR_VENDORS and not kind:  # a kind tab: a share of the matches
-        matches = min(query.counts[t] for t in terms.required)
-        for spread in (FLOOR_MARGIN, FLOOR_MARGIN * 3):
-            floor = _weight_floor(k * spread, matches, query.total)
-            if floor is None:
-                break
-            heavy = _fetch(heaviest.filter(weight__gte=floor)[:k])
-            if len(heavy) == k:
-                break
-    if len(heavy) < k:  # SQLite, no floor, or fewer than k rows above it
-        heavy = _fetch(heaviest[:k], index=WEIGHT_INDEX)
+    heavy = _fetch(
+        rest.order_by("-weight", "kind", "object_id").values_list(*columns)[:k], index=WEIGHT_INDEX
+    )
     ties: list[Row] = []
     total_idf = sum(query.idfs[t] for t in terms.required)
     if len(heavy) == k and total_idf > 0:

@@ -228,7 +228,7 @@ def test_django_setup_does_not_load_the_dictionary():
     assert out.stdout.strip() == "True", out.stderr
 
 
-# -- the per-kind counts and the heavy walk's weight floor ----------------------------------
+# -- the per-kind counts ------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -282,67 +282,3 @@ def test_counts_never_reach_into_another_zone(search_zone, monkeypatch):
         assert not {(h.kind, h.object_id) for h in results.hits} & set(
             outside.values_list("kind", "object_id")
         )
-
-
-@pytest.fixture
-def floor_everywhere(monkeypatch):
-    """The weight floor on both vendors, aimed low enough to hit and to miss in the small zone."""
-    monkeypatch.setattr(engine, "FLOOR_VENDORS", ("sqlite", "postgresql"))
-    monkeypatch.setattr(engine, "_weight_floors", {})
-    used: dict[str, int] = {"tried": 0, "hit": 0, "missed": 0}
-    real_floor, real_fetch = engine._weight_floor, engine._fetch
-    armed = []
-
-    def floor(*args):
-        value = real_floor(*args)
-        if value is not None:
-            used["tried"] += 1
-            armed.append(True)
-        return value
-
-    def fetch(qs, **kwargs):
-        rows = real_fetch(qs, **kwargs)
-        if armed:  # the walk above the floor: did it find k rows?
-            armed.clear()
-            used["hit" if len(rows) == qs.query.high_mark else "missed"] += 1
-        return rows
-
-    monkeypatch.setattr(engine, "_weight_floor", floor)
-    monkeypatch.setattr(engine, "_fetch", fetch)
-    return used
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("margin", [1, 2, 4])
-@pytest.mark.parametrize("query", BROAD)
-def test_the_weight_floor_returns_the_pages_full_scoring_returns(
-    search_zone, monkeypatch, floor_everywhere, margin, query
-):
-    alice = search_zone.world.alice
-    monkeypatch.setattr(engine, "FLOOR_MARGIN", margin)
-    for page_size, facets in ((1, False), (2, False), (3, False), (20, True)):
-        _full(monkeypatch)
-        full = [search(alice, query, page=p, page_size=page_size, with_facets=facets) for p in (1, 2, 3)]
-        _top_k(monkeypatch)
-        cut = [search(alice, query, page=p, page_size=page_size, with_facets=facets) for p in (1, 2, 3)]
-        assert [_page(r) for r in cut] == [_page(r) for r in full], (query, page_size)
-        assert [(k.value, k.count) for k in cut[0].kind_counts] == [
-            (k.value, k.count) for k in full[0].kind_counts
-        ]
-
-
-@pytest.mark.django_db
-def test_the_weight_floor_is_used_and_a_stale_floor_changes_nothing(
-    search_zone, monkeypatch, floor_everywhere
-):
-    alice = search_zone.world.alice
-    _full(monkeypatch)
-    expected = {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD}
-    _top_k(monkeypatch)
-    monkeypatch.setattr(engine, "FLOOR_MARGIN", 1)
-    assert {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD} == expected
-    assert floor_everywhere["hit"] and floor_everywhere["missed"], floor_everywhere  # both paths ran
-    # A floor read before the index changed (too high, too low) still gives the same rows.
-    for stale in (10.0, 0.0):
-        monkeypatch.setattr(engine, "_weight_floors", {1 << n: (stale, 1e18) for n in range(40)})
-        assert {q: _page(search(alice, q, page_size=2, with_facets=False)) for q in BROAD} == expected, stale
