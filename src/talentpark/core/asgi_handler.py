@@ -22,6 +22,7 @@ are synchronous, so nothing is lost; an async view would still work, run by ``as
 from __future__ import annotations
 
 import asyncio
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -29,13 +30,13 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 
-THREADS = 8
+THREADS = int(os.environ.get("TALENTPARK_REQUEST_THREADS", "4"))
 
 
 class PooledThreadASGIHandler(ASGIHandler):
-    def __init__(self, threads: int = THREADS) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         super().__init__()
-        self._threads = threads
+        self._threads = threads or THREADS
         self._idle: asyncio.Queue[ThreadPoolExecutor] | None = None
 
     def load_middleware(self, is_async: bool = False) -> None:

@@ -61,8 +61,8 @@ def _policy_choices_of(model: Any) -> Any:
 
     def choices(user: Any) -> Sequence[tuple[Any, str]]:
         rows = restrict(model._default_manager.all(), user).values("policy_id")
-        policies = restrict(Policy.objects.filter(pk__in=rows), user).order_by("-id")[:200]
-        return [(p.pk, p.title) for p in policies]
+        policies = restrict(Policy.objects.filter(pk__in=rows), user).order_by("-id")
+        return list(policies.values_list("pk", "title")[:200])
 
     return choices
 
