@@ -189,7 +189,7 @@ def check_container(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # BadZipFile, struct.error, NotImplementedError (a "zip version 6.4" entry) …
         raise BadFile(gettext("文件已损坏，无法作为 .xlsx 工作簿打开")) from None
     limit_entries = int(getattr(settings, "TALENTPARK_IMPORT_MAX_ENTRIES", DEFAULT_MAX_ENTRIES))
     limit_size = max_uncompressed()

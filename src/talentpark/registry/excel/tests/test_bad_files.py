@@ -303,6 +303,19 @@ def _base_workbook() -> bytes:
     return workbook([["张三", "370811199005170023", "13912345678"]])  # built once: its size must not vary
 
 
+def test_a_directory_entry_needing_a_newer_zip_version_is_a_damaged_file():
+    """Found by the fuzz test below: zipfile raises NotImplementedError for such an entry."""
+    from talentpark.registry.excel import reader
+    from talentpark.registry.excel.reader import BadFile
+
+    data = bytearray(_base_workbook())
+    directory = data.rfind(b"PK\x01\x02")  # the last central-directory entry
+    assert directory > 0
+    data[directory + 6] = 64  # "version needed to extract": 6.4, more than zipfile supports
+    with pytest.raises(BadFile, match="已损坏"):
+        reader.open_sheet(bytes(data), TALENTS)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_mutated_workbooks_only_ever_raise_bad_file(data):
