@@ -143,6 +143,18 @@ class _Inflating:
         self.close()
 
 
+def _fed(fh: Any, guard: Any, pull: XMLPullParser[Any]) -> Iterator[None]:
+    """Feed part ``fh`` to the DTD/entity guard, then to the parser, a chunk at a time; yield after
+    each chunk (and once after the end) so that the caller handles the chunk's events."""
+    while chunk := fh.read(CHUNK):
+        guard.feed(chunk)  # raises on a DTD or entity before the C parser sees it
+        pull.feed(chunk)
+        yield
+    guard.close()
+    pull.close()
+    yield
+
+
 class XlsxBook:
     """The sheets, shared strings and date styles of a workbook held in a zip archive."""
 
@@ -180,16 +192,7 @@ class XlsxBook:
         want_end = "end" in events
         try:
             with self._open(name) as fh:
-                done = False
-                while not done:
-                    chunk = fh.read(CHUNK)
-                    if chunk:
-                        guard.feed(chunk)  # raises on a DTD or entity before the C parser sees it
-                        pull.feed(chunk)
-                    else:
-                        guard.close()
-                        pull.close()
-                        done = True
+                for _chunk in _fed(fh, guard, pull):
                     for ev, el in read_events():
                         if ev == "start":
                             stack.append(el)
@@ -236,16 +239,7 @@ class XlsxBook:
         elements = self.elements
         try:
             with self._open(name) as fh:
-                done = False
-                while not done:
-                    chunk = fh.read(CHUNK)
-                    if chunk:
-                        guard.feed(chunk)  # raises on a DTD or entity before the C parser sees it
-                        pull.feed(chunk)
-                    else:
-                        guard.close()
-                        pull.close()
-                        done = True
+                for _chunk in _fed(fh, guard, pull):
                     for ev, el in read_events():
                         if current is not None:
                             if ev == "start":
