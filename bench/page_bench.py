@@ -5,7 +5,9 @@ them) with one uvicorn worker (``--workers``) on loopback, signs each demo accou
 Django's session machinery, and drives each page with ``wrk`` (Debian package ``wrk``):
 
 * in process, through Django's test client (no network, no server): the median of 15 requests is the
-  page's server time — the work the page itself costs, middleware included;
+  page's server time — the work the page itself costs, middleware included; "re-rendered" is the
+  same with the fragment cache emptied before each request (a home's first view after a change in
+  its zone, see core/zone_versions.py);
 * ``-c16`` against the server: requests per second and p50/p99 under 16 concurrent connections.
   The client sends a ``csrftoken`` cookie as a browser does after its first page.
 
@@ -89,6 +91,7 @@ class Result:
     label: str
     queries: int
     server_ms: float
+    cold_ms: float
     rps: float
     p50_ms: float
     p99_ms: float
@@ -117,9 +120,11 @@ def _sessions(usernames: set[str]) -> dict[str, str]:
     return cookies
 
 
-def _in_process(pages: list[tuple[str, str | None, str]]) -> dict[str, tuple[int, float]]:
-    """(queries, median server time in ms) per page, measured through Django's test client."""
+def _in_process(pages: list[tuple[str, str | None, str]]) -> dict[str, tuple[int, float, float]]:
+    """(queries, median server time in ms, the same with the fragment cache emptied) per page,
+    measured through Django's test client."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import caches
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -127,7 +132,7 @@ def _in_process(pages: list[tuple[str, str | None, str]]) -> dict[str, tuple[int
     measured = {}
     for label, username, path in pages:
         if path == "/__bare":
-            measured[label] = (0, 0.0)
+            measured[label] = (0, 0.0, 0.0)
             continue
         client = Client()
         client.cookies["csrftoken"] = CSRF_COOKIE
@@ -139,12 +144,17 @@ def _in_process(pages: list[tuple[str, str | None, str]]) -> dict[str, tuple[int
             response = client.get(path)
         assert response.status_code == 200, (label, response.status_code)
         queries = len(q.captured_queries) - (2 if username else 0)  # minus the session and user reads
-        times = []
+        times, cold = [], []
         for _ in range(15):
             start = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - start) * 1000)
-        measured[label] = (queries, statistics.median(times))
+        for _ in range(15):
+            caches["fragments"].clear()  # as after a change in the zone: the content is rendered again
+            start = time.perf_counter()
+            client.get(path)
+            cold.append((time.perf_counter() - start) * 1000)
+        measured[label] = (queries, statistics.median(times), statistics.median(cold))
     return measured
 
 
@@ -218,19 +228,21 @@ def main() -> None:
                     raise SystemExit(f"{label}: {response.status} {response.url}")
             _wrk(url, cookie, 4, 1)  # warm-up
             rps, p50, p99, errors = _wrk(url, cookie, args.connections, args.duration)
-            queries, server_ms = measured[label]
-            results.append(Result(label, queries, server_ms, rps, p50, p99, errors))
+            queries, server_ms, cold_ms = measured[label]
+            results.append(Result(label, queries, server_ms, cold_ms, rps, p50, p99, errors))
             print(f"{label}: {server_ms:.1f} ms, {rps:.0f} rps, p99 {p99:.0f} ms", file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=60)
     c = args.connections
-    print(f"| page | user | queries | server time (ms) | req/s ({c} conn.) | p50 (ms) | p99 (ms) |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| page | user | queries | server time (ms) | re-rendered (ms) | req/s ({c} conn.) | p50 (ms) | p99 (ms) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for (label, username, _path), r in zip(pages, results, strict=True):
         note = f" ({r.errors} non-2xx)" if r.errors else ""
         print(
-            f"| {label} | {username or '—'} | {r.queries} | {r.server_ms:.1f} | {r.rps:.0f}{note} | "
+            f"| {label} | {username or '—'} | {r.queries} | {r.server_ms:.1f} | {r.cold_ms:.1f} | {r.rps:.0f}{note} | "
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} |"
         )
 

@@ -69,6 +69,16 @@ PERSONA_ROLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragment_cache() -> Any:
+    """Rendered fragments are keyed on zone versions, which a rolled-back test resets: start empty."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def code_tables(db: Any) -> None:
     """Code tables come from data migrations; transactional tests flush them, so reload."""

@@ -150,6 +150,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLED = os.environ.get("TALENTPARK_AXES", "1") == "1"
 
+# "fragments": rendered page parts keyed on zone versions (core.zone_versions), in each worker's
+# memory: validity comes from the versions in the database, so workers need not share it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TALENTPARK_FRAGMENT_CACHE_ENTRIES", "20000"))},
+    },
+}
+
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
-from talentpark.accounts.access import can, has_perm, province_zone_q, restrict
+from talentpark.accounts.access import can, has_perm, province_zone_q, restrict, talent_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
+from talentpark.core import zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.housing.models import ApartmentUnit
@@ -57,7 +59,30 @@ def _count(model: Any, user: Any, **filters: Any) -> int:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The role's home. Its content is cached per user while the zones it reads stand still
+    (core.zone_versions): when everyone opens it at once, each person's first view renders it."""
     user: Any = request.user
+    if user.role == Role.TALENT:
+        request.pii_shown = True  # type: ignore[attr-defined]  # her masked phone: never in a shared cache
+        mark: Any = zone_versions.versions(talent_zone_ids(user))
+    elif user.role == Role.PROVINCE:
+        mark = zone_versions.all_versions()
+    else:
+        mark = zone_versions.versions([user.zone_id] if user.zone_id else [])
+    key = ":".join(
+        str(part)
+        for part in (
+            *("home", user.pk, user.role, user.zone_id, user.department_id, user.effective_scope),
+            *(user.province_id, get_language(), timezone.localdate()),
+        )
+    )
+    content = zone_versions.cached(
+        key, mark, lambda: render_to_string("accounts/_home.html", _home_context(user))
+    )
+    return render(request, "accounts/home.html", {"role": user.role, "content": content})
+
+
+def _home_context(user: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {"role": user.role}
     if user.role == Role.TALENT:
         talents = list(restrict(Talent.objects.select_related("zone", "employer", "person"), user))
@@ -76,7 +101,6 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:5]
         ctx["todo"] = policy_selectors.claims_to_do(user)
         ctx["progress"] = policy_selectors.progress(user)
-        request.pii_shown = True  # type: ignore[attr-defined]
     elif user.role == Role.HR:
         ent = restrict(Enterprise.objects.all(), user, "change").first()
         ctx["enterprise"] = ent
@@ -151,4 +175,4 @@ def home(request: HttpRequest) -> HttpResponse:
                 )
                 if has_perm(user, perm)
             ]
-    return render(request, "accounts/home.html", ctx)
+    return ctx

@@ -28,6 +28,19 @@ class Zone(models.Model):
         return self.name
 
 
+class ZoneVersion(models.Model):
+    """How many committed changes a zone's records have seen: cached pages key on it (core.zone_versions)."""
+
+    zone = models.OneToOneField(Zone, models.CASCADE, primary_key=True, related_name="+", verbose_name="园区")
+    version = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "园区数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.zone_id}@{self.version}"
+
+
 class Division(models.Model):
     """GB/T 2260 administrative division (province, prefecture, county)."""
 

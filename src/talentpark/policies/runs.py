@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from talentpark.core import audit
+from talentpark.core import audit, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.validation import FieldErrors
 from talentpark.policies import engine
@@ -391,6 +391,7 @@ def _write_batch(
         )
         for c in claims
     )
+    zone_versions.touch({run.zone_id})  # bulk writes send no signals
     return claims
 
 

@@ -166,11 +166,11 @@ def _claim(
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the home is cached until a change commits
 def test_a_valid_b_is_never_urged_to_apply_for_c_and_sees_her_tier(world) -> None:
     today = timezone.localdate()
-    Talent.objects.filter(pk=world.talent.pk).update(
-        tier="B", tier_valid_until=today + dt.timedelta(days=300)
-    )
+    world.talent.tier, world.talent.tier_valid_until = "B", today + dt.timedelta(days=300)
+    world.talent.save()
     _claim(world, title="C类人才认定", tier="C", category=Policy.Category.CERTIFICATION)
     _claim(world, title="A类人才认定", tier="A", category=Policy.Category.CERTIFICATION)
     html = _client(world.tina).get("/").content.decode()
@@ -178,7 +178,8 @@ def test_a_valid_b_is_never_urged_to_apply_for_c_and_sees_her_tier(world) -> Non
     assert "C类人才认定" not in html  # not urged to step down
     assert "A类人才认定" in html  # a higher tier is still offered
     # once her B has expired, she is shown as such and C is offered
-    Talent.objects.filter(pk=world.talent.pk).update(tier_valid_until=today - dt.timedelta(days=1))
+    world.talent.tier_valid_until = today - dt.timedelta(days=1)
+    world.talent.save()
     html = _client(world.tina).get("/").content.decode()
     assert "C类人才认定" in html
     assert "原 B 类认定已于" in html and "B类（领军人才）" not in html

@@ -325,6 +325,7 @@ def test_ledger_and_reconciliation_are_the_office_s(world, claim) -> None:
     assert ",100000.00," in body and GOOD_ACCOUNT not in body and GOOD_ACCOUNT[-4:] in body
 
 
+@pytest.mark.django_db(transaction=True)  # the homes are cached until a change commits
 def test_homes_show_to_dos_and_progress(world, claim) -> None:
     tina = client_for(world, "tina")
     home = tina.get("/").content.decode()

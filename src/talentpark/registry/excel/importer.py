@@ -68,7 +68,7 @@ from django.db import IntegrityError, connection, connections, models, transacti
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from talentpark.core import audit, crypto
+from talentpark.core import audit, crypto, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.dbstats import refresh_statistics
 from talentpark.core.models import Zone
@@ -578,6 +578,7 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
                 step = _Undo(outcome.primary, [], []) if undo is not None else None
                 began = time.perf_counter()
                 with transaction.atomic():
+                    zone_versions.touch([job.zone_id])  # bulk writes send no signals
                     for chunk in group:
                         created = _write_chunk(chunk.part, step)
                         updated = [pk for root in chunk.roots for pk in touched.get(root, ())]
@@ -663,6 +664,7 @@ def _fail_commit(job_id: int, undo: _Undo | None, job: ImportJob, message: str) 
     if undo is not None and (undo.created or undo.before):
         try:
             _take_back(undo)
+            zone_versions.touch([job.zone_id])
         except Exception:
             log.exception("excel import %s: undoing the committed chunks failed", job_id)
             message = gettext(
