@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from talentpark.accounts.access import has_perm
 from talentpark.accounts.roles import Role
@@ -91,8 +93,20 @@ def nav_for(user: Any) -> dict[str, Any]:
     return {"nav_items": [], "nav_groups": groups}
 
 
+# The navigation depends on the role's permissions and the language only: rendered once for each.
+_NAV_HTML: dict[tuple[str, str], str] = {}
+
+
+def nav_html(user: Any) -> str:
+    key = (user.role, get_language())
+    html = _NAV_HTML.get(key)
+    if html is None:
+        html = _NAV_HTML[key] = render_to_string("_nav.html", nav_for(user))
+    return html
+
+
 def principal(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {**nav_for(user), "role_label": user.get_role_display()}  # type: ignore[union-attr]
+    return {"nav_html": nav_html(user), "role_label": user.get_role_display()}  # type: ignore[union-attr]

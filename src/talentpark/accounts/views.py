@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
 
-from talentpark.accounts.access import can, has_perm, province_zone_q, restrict, talent_zone_ids
+from talentpark.accounts.access import can, has_perm, province_zone_q, restrict
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
 from talentpark.core import zone_versions
@@ -26,7 +26,7 @@ from talentpark.housing.models import ApartmentUnit
 from talentpark.policies import selectors as policy_selectors
 from talentpark.policies.models import Policy
 from talentpark.recruitment.models import PersonnelDemand, Position
-from talentpark.registry.models import Enterprise, Platform, Project, Talent
+from talentpark.registry.models import Enterprise, Person, Platform, Project, Talent
 from talentpark.registry.services import held_tier
 
 
@@ -64,7 +64,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role == Role.TALENT:
         request.pii_shown = True  # type: ignore[attr-defined]  # her masked phone: never in a shared cache
-        mark: Any = zone_versions.versions(talent_zone_ids(user))
+        # The zones where she has a record (a talent's person row in each, see talent_zone_ids).
+        mark: Any = zone_versions.versions_of(
+            f"SELECT DISTINCT zone_id FROM {Person._meta.db_table} WHERE user_id = %s",  # noqa: S608
+            [user.pk],
+        )
     elif user.role == Role.PROVINCE:
         mark = zone_versions.all_versions()
     else:

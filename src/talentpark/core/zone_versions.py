@@ -22,7 +22,7 @@ shows a state older than the last committed change it could show:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -152,6 +152,19 @@ def versions(zone_ids: Iterable[int]) -> tuple[int, ...]:
         cursor.execute(f"SELECT zone_id, version FROM {table} WHERE zone_id IN ({marks})", ids)  # noqa: S608
         found = dict(cursor.fetchall())
     return tuple(int(found.get(z, 0)) for z in ids)
+
+
+def versions_of(zone_ids_sql: str, params: Sequence[Any]) -> tuple[int, ...]:
+    """The versions of the zones a subquery selects (``SELECT zone_id …``), in zone order: one
+    statement where looking the zones up first would take two."""
+    table = apps.get_model("core", "ZoneVersion")._meta.db_table
+    sql = (
+        f"SELECT z.zone_id, COALESCE(v.version, 0) FROM ({zone_ids_sql}) z "  # noqa: S608 - our own SQL
+        f"LEFT JOIN {table} v ON v.zone_id = z.zone_id ORDER BY z.zone_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(int(version) for _zone, version in cursor.fetchall())
 
 
 def all_versions() -> tuple[int, int]:
