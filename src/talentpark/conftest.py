@@ -70,13 +70,17 @@ PERSONA_ROLES = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fragment_cache() -> Any:
-    """Rendered fragments are keyed on zone versions, which a rolled-back test resets: start empty."""
+def _fresh_fragment_cache_and_language() -> Any:
+    """Rendered fragments are keyed on zone versions, which a rolled-back test resets: start empty.
+    The language a request activated stays active in the test's thread (the locale middleware sets
+    it per request); a later test would start background work in it: reset it too."""
     from django.core.cache import caches
+    from django.utils import translation
 
     caches["fragments"].clear()
     yield
     caches["fragments"].clear()
+    translation.deactivate()
 
 
 @pytest.fixture

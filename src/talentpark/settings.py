@@ -208,6 +208,22 @@ LOGGING = {
 }
 
 # Pagination of every list page and API list.
+# Notifications beyond the inbox (core.notify): one backend class per channel. The console
+# backends print instead of sending; a real SMS provider is a class with send(address, notice).
+TALENTPARK_NOTIFY_BACKENDS = {
+    "sms": os.environ.get("TALENTPARK_SMS_BACKEND", "talentpark.core.notify.ConsoleSmsBackend"),
+    "email": os.environ.get("TALENTPARK_EMAIL_NOTICE_BACKEND", "talentpark.core.notify.EmailBackend"),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TALENTPARK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("TALENTPARK_FROM_EMAIL", "noreply@talentpark.local")
+TALENTPARK_SITE_URL = os.environ.get("TALENTPARK_SITE_URL", "http://127.0.0.1:8000")
+
 TALENTPARK_PAGE_SIZE = 25
 TALENTPARK_API_PAGE_MAX = 200
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from talentpark.accounts.access import has_perm
 from talentpark.accounts.roles import Role
+from talentpark.core import notify
 
 # (label, url name, permission or None for every signed-in user of the role)
 NavItem = tuple[str, str, str | None]
@@ -61,6 +62,7 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
         [
             ("组织机构", "accounts:department_list", "accounts.department.view"),
             ("用户管理", "accounts:user_list", "accounts.user.view"),
+            ("通知公告", "core:announcement_list", "core.announcement.change"),
             ("操作日志", "core:audit_list", "audit.view"),
             ("修改密码", "accounts:password_change", None),
         ],
@@ -109,4 +111,8 @@ def principal(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {"nav_html": nav_html(user), "role_label": user.get_role_display()}  # type: ignore[union-attr]
+    return {
+        "nav_html": nav_html(user),
+        "role_label": user.get_role_display(),  # type: ignore[union-attr]
+        "unread_notices": notify.unread_count(user),
+    }

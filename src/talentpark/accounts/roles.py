@@ -97,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view",
             "accounts.user.view",
             "accounts.department.view",
+            "core.announcement.change",  # 通知公告
         }
     ),
     Role.AMBASSADOR: frozenset(

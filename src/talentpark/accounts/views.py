@@ -16,10 +16,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
 
-from talentpark.accounts.access import can, has_perm, province_zone_q, restrict
+from talentpark.accounts.access import can, has_perm, province_zone_q, restrict, talent_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
-from talentpark.core import zone_versions
+from talentpark.core import announcements, notify, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.housing.models import ApartmentUnit
@@ -83,11 +83,17 @@ def home(request: HttpRequest) -> HttpResponse:
     content = zone_versions.cached(
         key, mark, lambda: render_to_string("accounts/_home.html", _home_context(user))
     )
-    return render(request, "accounts/home.html", {"role": user.role, "content": content})
+    ctx: dict[str, Any] = {"role": user.role, "content": content}
+    if user.role in (Role.TALENT, Role.HR):  # her unread notices, live (reading one changes them)
+        ctx["notices"] = list(notify.live(user).filter(read_at__isnull=True)[:5])
+    return render(request, "accounts/home.html", ctx)
 
 
 def _home_context(user: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {"role": user.role}
+    if user.role != Role.PROVINCE:
+        zones = talent_zone_ids(user) if user.role == Role.TALENT else [user.zone_id] if user.zone_id else []
+        ctx["announcements"] = announcements.for_user(user, zones)
     if user.role == Role.TALENT:
         talents = list(restrict(Talent.objects.select_related("zone", "employer", "person"), user))
         today = timezone.localdate()

@@ -220,14 +220,138 @@ class PIIAccessLog(AppendOnlyModel):
         return f"{self.actor_name} {self.field} {self.subject_repr}"
 
 
+class Notice(models.Model):
+    """站内信: one notice to one user (``core.notify.notify`` writes them; the inbox reads them)."""
+
+    zone = models.ForeignKey(
+        Zone, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="园区"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notices", verbose_name="接收人"
+    )
+    kind = models.CharField("类别", max_length=40)
+    text = models.CharField("内容", max_length=200)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间", null=True, blank=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内信"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "id"], name="core_notice_inbox")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Announcement(models.Model):
+    """通知公告: the office's announcement to an audience of its zone, shown on their home pages
+    from its publish date until its expiry."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", "全体用户"
+        TALENTS = "talents", "全体人才"
+        ENTERPRISES = "enterprises", "全体企业"
+        STAFF = "staff", "园区工作人员"
+        DEPARTMENT = "department", "指定部门"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    zone = models.ForeignKey(Zone, models.PROTECT, related_name="+", verbose_name="园区")
+    title = models.CharField("标题", max_length=80)
+    body = models.TextField("正文", max_length=2000)
+    audience = models.CharField("发布对象", max_length=12, choices=Audience.choices)
+    department = models.ForeignKey(
+        "accounts.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="部门"
+    )
+    publish_on = models.DateField("发布日期")
+    expires_on = models.DateField("截止日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发布人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知公告"
+        ordering = ["-publish_on", "-id"]
+        indexes = [models.Index(fields=["zone", "status", "publish_on"], name="core_announcement_live")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("publish_on")),
+                name="core_announcement_expires_after_publish",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeDelivery(models.Model):
+    """A notice sent (or to be sent) through a channel beyond the inbox: SMS, e-mail."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+        NO_ADDRESS = "no_address", "无联系方式"
+
+    notice = models.ForeignKey(Notice, models.CASCADE, related_name="deliveries", verbose_name="站内信")
+    channel = models.CharField("渠道", max_length=10)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField("错误", max_length=300, blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息发送记录"
+        constraints = [models.UniqueConstraint(fields=["notice", "channel"], name="core_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status}"
+
+
+class NoticePreference(models.Model):
+    """Whether a kind of notice reaches a user through a channel (the kind's default otherwise)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notice_preferences", verbose_name="用户"
+    )
+    kind = models.CharField("类别", max_length=40)
+    channel = models.CharField("渠道", max_length=10)
+    enabled = models.BooleanField("接收", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息接收设置"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="core_notice_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.channel}={self.enabled}"
+
+
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [
+    "Announcement",
     "AppendOnlyModel",
     "AuditLog",
     "CodeSynonym",
     "Division",
     "Industry",
+    "Notice",
+    "NoticeDelivery",
+    "NoticePreference",
     "PIIAccessLog",
     "SearchDocument",
     "Zone",

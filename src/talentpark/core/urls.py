@@ -6,4 +6,23 @@ app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("pii-access/", views.audit_list, {"kind": "pii"}, name="pii_access_list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/settings/", views.inbox_settings, name="inbox_settings"),
+    path("announcements/", views.announcement_list, name="announcement_list"),
+    path("announcements/new/", views.announcement_edit, name="announcement_new"),
+    path("announcements/<int:pk>/", views.announcement_edit, name="announcement_edit"),
+    path(
+        "announcements/<int:pk>/publish/",
+        views.announcement_status,
+        {"status": "published"},
+        name="announcement_publish",
+    ),
+    path(
+        "announcements/<int:pk>/withdraw/",
+        views.announcement_status,
+        {"status": "withdrawn"},
+        name="announcement_withdraw",
+    ),
 ]

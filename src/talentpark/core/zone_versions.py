@@ -38,6 +38,9 @@ IGNORED = frozenset(
         "core.AuditLog",
         "core.PIIAccessLog",
         "core.ZoneVersion",
+        "core.Notice",  # read and unread every minute; shown outside the cached part of a page
+        "core.NoticeDelivery",
+        "core.NoticePreference",
         "core.SearchDocument",
         "registry.ImportJob",
         "policies.PublishRun",

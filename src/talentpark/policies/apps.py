@@ -7,4 +7,4 @@ class PoliciesConfig(AppConfig):
     verbose_name = "政策库"
 
     def ready(self) -> None:
-        from talentpark.policies import access, search_documents  # noqa: F401  (registers scopes, search kinds)
+        from talentpark.policies import access, notices, search_documents  # noqa: F401  (scopes, notice kinds, search kinds)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from talentpark.core import audit, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.validation import FieldErrors
-from talentpark.policies import engine
+from talentpark.policies import engine, notices
 from talentpark.policies.models import Claim, ClaimEvent, Decision, Policy, PolicyVersion, PublishRun
 
 log = logging.getLogger(__name__)
@@ -392,6 +392,8 @@ def _write_batch(
         for c in claims
     )
     zone_versions.touch({run.zone_id})  # bulk writes send no signals
+    for reached in sorted({str(c.status) for c in claims}):
+        notices.claims_moved([c for c in claims if c.status == reached], reached)
     return claims
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from talentpark.core.context import ActionContext
+from talentpark.policies import notices
 from talentpark.policies.models import Claim, ClaimEvent
 
 S = Claim.Status
@@ -66,7 +67,7 @@ def transition(
 def record_event(
     ctx: ActionContext, claim: Claim, before: str, to: str, *, note: str = "", level: int | None = None
 ) -> ClaimEvent:
-    return ClaimEvent.objects.create(
+    event = ClaimEvent.objects.create(
         claim=claim,
         actor=ctx.user,
         actor_name=ctx.user.get_username() if ctx.user else "系统",
@@ -75,3 +76,6 @@ def record_event(
         level=level,
         note=note[:300],
     )
+    if to != before:
+        notices.claims_moved([claim], to)
+    return event

@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = "一网四库"
 
     def ready(self) -> None:
-        from talentpark.registry import access, search_documents  # noqa: F401  (registers scopes, search kinds)
+        from talentpark.registry import access, contacts, search_documents  # noqa: F401  (scopes, addresses, search)

@@ -36,6 +36,10 @@ LIST_PAGES = {
     "accounts:user_list": {"alice"},
     "accounts:home": set(PERSONAS),
     "search:page": set(PERSONAS),  # everyone searches; results go through each kind's scope
+    "core:inbox": set(PERSONAS),  # her own notices only (core/tests/test_notify.py)
+    "core:inbox_settings": set(PERSONAS),
+    "core:announcement_list": {"alice"},
+    "core:announcement_new": {"alice"},
 }
 
 API_LISTS = {

@@ -39,6 +39,7 @@ EMPTY_IN_SECOND_ZONE = {
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
+    "core.Notice": "read only by its recipient, in her 站内信 (core.notify.live)",
     "core.ZoneVersion": "a count of committed changes, read only by cached pages (core/zone_versions.py)",
     "core.AuditLog": "read through the office's 操作日志 page, filtered to the user's zone",
     "core.SearchDocument": "read only through each kind's own scope (see core/search)",
@@ -205,6 +206,7 @@ ROUTE_MODELS = {
     ("policies", "run_progress"): "policies.PublishRun",
     ("policies", "run_retry"): "policies.PublishRun",
     ("policies", "review_resolve"): "policies.ReviewRequest",
+    ("core", "inbox_open"): "core.Notice",
 }
 
 
