@@ -175,6 +175,10 @@ def _write_zone(plan: ZonePlan, writer: DemoWriter, out: IO[str], progress: bool
         )
 
     with transaction.atomic():
+        from talentpark.demo import announcements
+        from talentpark.demo.people import REFERENCE_DATE
+
+        announcements.write(zone, REFERENCE_DATE)
         audit.record(
             ActionContext.system(reason=reason, zone_id=zone.pk),
             "demo.generate",

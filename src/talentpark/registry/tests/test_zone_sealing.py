@@ -39,6 +39,7 @@ EMPTY_IN_SECOND_ZONE = {
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
+    "core.Announcement": "managed on the office's 通知公告 pages of its zone; read on its audience's homes",
     "core.Notice": "read only by its recipient, in her 站内信 (core.notify.live)",
     "core.ZoneVersion": "a count of committed changes, read only by cached pages (core/zone_versions.py)",
     "core.AuditLog": "read through the office's 操作日志 page, filtered to the user's zone",
