@@ -114,5 +114,5 @@ def principal(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_html": nav_html(user),
         "role_label": user.get_role_display(),  # type: ignore[union-attr]
-        "unread_notices": notify.unread_count(user),
+        "unread_notices": notify.unread(request)[0],
     }

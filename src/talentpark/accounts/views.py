@@ -83,9 +83,17 @@ def home(request: HttpRequest) -> HttpResponse:
     content = zone_versions.cached(
         key, mark, lambda: render_to_string("accounts/_home.html", _home_context(user))
     )
-    ctx: dict[str, Any] = {"role": user.role, "content": content}
-    if user.role in (Role.TALENT, Role.HR):  # her unread notices, live (reading one changes them)
-        ctx["notices"] = list(notify.live(user).filter(read_at__isnull=True)[:5])
+    ctx: dict[str, Any] = {"role": user.role, "content": content, "notices": ""}
+    mark = notify.unread(request)
+    if mark[0] and user.role in (Role.TALENT, Role.HR):  # her unread notices, cached while they stand
+        ctx["notices"] = zone_versions.cached(
+            f"notices:{user.pk}:{get_language()}",
+            mark,
+            lambda: render_to_string(
+                "core/_unread_notices.html",
+                {"notices": list(notify.live(user).filter(read_at__isnull=True)[:5])},
+            ),
+        )
     return render(request, "accounts/home.html", ctx)
 
 

@@ -237,16 +237,26 @@ def live(user: Any) -> models.QuerySet[Notice]:
     )
 
 
-def unread_count(user: Any) -> int:
-    """Unread live notices, counted up to ``UNREAD_CAP`` (one plain statement: every page shows it)."""
-    table = Notice._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE recipient_id = %s AND read_at IS NULL "  # noqa: S608
-            "AND (expires_at IS NULL OR expires_at > %s) LIMIT %s) t",
-            [user.pk, timezone.now(), UNREAD_CAP],
-        )
-        return int(cursor.fetchone()[0])
+def unread(request: Any) -> tuple[int, int, str]:
+    """(unread live notices counted up to ``UNREAD_CAP``, the newest one's id, when she last read
+    one) for the signed-in user, read once per request in one plain statement. Every page's top bar
+    shows the count; the triple changes whenever a notice arrives, is read or expires, so it marks
+    cached lists of her notices."""
+    cached: tuple[int, int, str] | None = getattr(request, "_unread_notices", None)
+    if cached is None:
+        table = Notice._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), COALESCE(MAX(id), 0), (SELECT MAX(read_at) FROM {table} "  # noqa: S608
+                "WHERE recipient_id = %s) FROM (SELECT id FROM {table} "
+                "WHERE recipient_id = %s AND read_at IS NULL AND (expires_at IS NULL OR expires_at > %s) "
+                "ORDER BY id DESC LIMIT %s) t".replace("{table}", table),
+                [request.user.pk, request.user.pk, timezone.now(), UNREAD_CAP],
+            )
+            count, newest, last_read = cursor.fetchone()
+        stamp = "".join(ch for ch in str(last_read or "") if ch.isdigit())  # SQLite gives text, PG a datetime
+        cached = request._unread_notices = (int(count), int(newest), stamp)
+    return cached
 
 
 def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:

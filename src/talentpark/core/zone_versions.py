@@ -179,7 +179,7 @@ def all_versions() -> tuple[int, int]:
     return int(count), int(total)
 
 
-def cached(key: str, mark: Iterable[int], render: Callable[[], str]) -> str:
+def cached(key: str, mark: Iterable[Any], render: Callable[[], str]) -> str:
     """``render()``'s result, reused while ``mark`` (the versions it read) stands."""
     cache = caches["fragments"]
     full_key = f"{key}|{'.'.join(map(str, mark))}"
