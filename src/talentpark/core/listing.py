@@ -21,6 +21,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext
 
 from talentpark.accounts.access import can, get_for, restrict, shown
@@ -78,6 +82,28 @@ class Filter:
         if callable(self.choices):
             return self.choices(user)
         return self.choices or []
+
+
+def _cell(value: Any) -> str:
+    """A value as ``{{ value }}`` prints it: Beijing time, localized, escaped unless already safe."""
+    return str(conditional_escape(localize(template_localtime(value))))
+
+
+def _table_body(rows: Sequence[tuple[str, Sequence[tuple[str, Any]]]], width: int) -> SafeString:
+    """The list's ``<tbody>`` rows, built in Python: a template loop costs about 30 µs a cell, and a
+    page is 25 rows of 6–8 cells (5–8 ms of a list's 20)."""
+    if not rows:
+        return format_html('<tr><td colspan="{}">{}</td></tr>', width, gettext("没有符合条件的记录"))
+    out = []
+    for url, values in rows:
+        cells = []
+        for i, (label, value) in enumerate(values):
+            shown_value = _cell(value)
+            if i == 0:
+                shown_value = f'<a href="{conditional_escape(url)}">{shown_value}</a>'
+            cells.append(f'<td data-label="{conditional_escape(label)}">{shown_value}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every part above is escaped
 
 
 _PK_MARK = 987654321987
@@ -168,6 +194,7 @@ class Listing:
             (detail(obj.pk), [(label, c.value(obj)) for label, c in zip(labels, columns, strict=True)])
             for obj in page.object_list
         ]
+        body = _table_body(rows, len(columns))
         request.pii_shown = self.shows_pii  # type: ignore[attr-defined]
         query = "&".join(f"{k}={v}" for k, v in active.items())
         return render(
@@ -176,7 +203,7 @@ class Listing:
             {
                 "listing": self,
                 "page": page,
-                "rows": rows,
+                "body": body,
                 "columns": columns,
                 "active": active,
                 "query": query,

@@ -179,12 +179,13 @@ def all_versions() -> tuple[int, int]:
     return int(count), int(total)
 
 
-def cached(key: str, mark: Iterable[Any], render: Callable[[], str]) -> str:
-    """``render()``'s result, reused while ``mark`` (the versions it read) stands."""
+def cached[T](key: str, mark: Iterable[Any], render: Callable[[], T]) -> T:
+    """``render()``'s result (rendered HTML, a list of choices), reused while ``mark`` (the versions
+    of what it read) stands."""
     cache = caches["fragments"]
     full_key = f"{key}|{'.'.join(map(str, mark))}"
-    html = cache.get(full_key)
-    if html is None:
-        html = render()
-        cache.set(full_key, html, FRAGMENT_TTL)
-    return html  # type: ignore[no-any-return]
+    value = cache.get(full_key)
+    if value is None:
+        value = render()
+        cache.set(full_key, value, FRAGMENT_TTL)
+    return value  # type: ignore[no-any-return]

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from talentpark.accounts.access import has_perm, restrict
+from talentpark.accounts.access import has_perm, restrict, talent_zone_ids
+from talentpark.accounts.roles import Role
+from talentpark.core import zone_versions
 from talentpark.core.listing import Col, Filter, Listing
 from talentpark.policies.models import Claim, LedgerEntry, Policy
 
@@ -59,10 +61,17 @@ POLICIES = Listing(
 def _policy_choices_of(model: Any) -> Any:
     """Policies that have rows of ``model`` the user may see, for a filter drop-down."""
 
-    def choices(user: Any) -> Sequence[tuple[Any, str]]:
+    def read(user: Any) -> list[tuple[Any, str]]:
         rows = restrict(model._default_manager.all(), user).values("policy_id")
         policies = restrict(Policy.objects.filter(pk__in=rows), user).order_by("-id")
         return list(policies.values_list("pk", "title")[:200])
+
+    def choices(user: Any) -> Sequence[tuple[Any, str]]:
+        # Built over the user's whole scope (a department's: a union of two claim look-ups), and the
+        # same on every page of the list: kept while her zones stand still (core.zone_versions).
+        zones = talent_zone_ids(user) if user.role == Role.TALENT else [user.zone_id] if user.zone_id else []
+        key = f"policy-choices:{model._meta.label}:{user.pk}:{user.role}:{user.department_id}:{user.effective_scope}"
+        return zone_versions.cached(key, zone_versions.versions(zones), lambda: read(user))
 
     return choices
 
