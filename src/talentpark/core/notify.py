@@ -106,7 +106,7 @@ class ConsoleSmsBackend:
 
 
 class EmailBackend:
-    """Sends through Django's e-mail (``EMAIL_BACKEND``: the console in the demo, SMTP in production)."""
+    """Sends through Django's e-mail (``MAILERS``: the console in the demo, SMTP by configuration)."""
 
     def send(self, address: str, notice: Notice) -> None:
         body = notice.text + (f"\n\n{settings.TALENTPARK_SITE_URL}{notice.link}" if notice.link else "")
