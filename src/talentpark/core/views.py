@@ -96,10 +96,13 @@ def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    """全部已读 (no ids) or the ticked notices read."""
+    """全部已读 (no ids) or the ticked notices read (``ticked`` with none ticked reads nothing)."""
     raw = request.POST.getlist("id")
     ids = [int(v) for v in raw if v.isdigit()]
-    changed = notify.mark_read(request.user, ids if raw else None)
+    if request.POST.get("ticked") and not ids:
+        messages.error(request, gettext("请先勾选要标为已读的消息"))
+        return redirect("core:inbox")
+    changed = notify.mark_read(request.user, ids if raw or request.POST.get("ticked") else None)
     messages.success(request, gettext("已标记 %(n)d 条为已读") % {"n": changed})
     return redirect("core:inbox")
 
