@@ -33,7 +33,7 @@ from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.export import export_options
 from talentpark.core.validation import parse_date
-from talentpark.policies import access, engine, forms, ledger, runs, services
+from talentpark.policies import access, authoring, engine, forms, ledger, redemption, reviews, runs, versions
 from talentpark.policies.models import (
     Claim,
     Decision,
@@ -97,7 +97,7 @@ def _policy_form(
                 (n, f"approver_{n}", values.get(f"approver_{n}", ""), errors.get(f"approver_{n}", []))
                 for n in range(1, forms.MAX_LEVELS + 1)
             ],
-            "departments": services.approver_choices(zone_id) if zone_id else [],
+            "departments": authoring.approver_choices(zone_id) if zone_id else [],
             "categories": Policy.Category.choices,
             "targets": Policy.Target.choices,
             "modes": Policy.Mode.choices,
@@ -123,7 +123,7 @@ def policy_new(request: HttpRequest) -> HttpResponseBase:
         return _policy_form(request, None, forms.policy_values(None, user.zone_id))
     values = forms.policy_values_from_post(request.POST)
     try:
-        policy = services.create_policy(
+        policy = authoring.create_policy(
             ActionContext.from_request(request, reason="新建政策"), user.zone_id, forms.policy_input(values)
         )
     except ValidationError as exc:
@@ -141,7 +141,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         return _policy_form(request, policy, forms.policy_values(policy, policy.zone_id))
     values = forms.policy_values_from_post(request.POST)
     try:
-        services.update_policy(
+        authoring.update_policy(
             ActionContext.from_request(request, reason="编辑政策信息"), policy, forms.policy_input(values)
         )
     except ValidationError as exc:
@@ -155,7 +155,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     policy = _policy_for_office(request, pk)
     try:
-        services.add_attachment(
+        authoring.add_attachment(
             ActionContext.from_request(request, reason="上传政策附件"),
             policy,
             request.FILES.get("file"),
@@ -178,7 +178,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         attachment = PolicyAttachment.objects.get(pk=pk, policy__in=policies)
     except PolicyAttachment.DoesNotExist:
         raise Http404 from None
-    services.remove_attachment(ActionContext.from_request(request, reason="删除政策附件"), attachment)
+    authoring.remove_attachment(ActionContext.from_request(request, reason="删除政策附件"), attachment)
     messages.success(request, gettext("附件已删除"))
     return redirect("policies:policy_edit", pk=attachment.policy_id)
 
@@ -216,9 +216,9 @@ def _policy_for_office(request: HttpRequest, pk: int) -> Policy:
 def _workspace(
     request: HttpRequest, policy: Policy, cycle_errors: dict[str, list[str]] | None = None
 ) -> HttpResponse:
-    versions = restrict(policy.versions.select_related("created_by", "published_by"), request.user).order_by(
-        "-number"
-    )
+    policy_versions = restrict(
+        policy.versions.select_related("created_by", "published_by"), request.user
+    ).order_by("-number")
     runs = restrict(
         PublishRun.objects.filter(version__policy=policy).select_related("version", "created_by"),
         request.user,
@@ -231,11 +231,11 @@ def _workspace(
         "policies/workspace.html",
         {
             "policy": policy,
-            "versions": versions,
+            "versions": policy_versions,
             "current": current,
-            "current_problems": services.version_problems(current) if current is not None else [],
+            "current_problems": versions.version_problems(current) if current is not None else [],
             "routing": forms.routing_rows(policy),
-            "has_draft": any(v.status == PolicyVersion.Status.DRAFT for v in versions),
+            "has_draft": any(v.status == PolicyVersion.Status.DRAFT for v in policy_versions),
             "runs": runs,
             "claim_counts": [(S(k).label, k, n) for k, n in sorted(counts.items())],
             "recurring": policy.recurrence != Policy.Recurrence.ONCE,
@@ -329,7 +329,7 @@ def _editor(
             "over_budget": over_budget,
             # A published version that a publish today would refuse is flagged on its page.
             "problems": (
-                services.version_problems(version)
+                versions.version_problems(version)
                 if version is not None and version.status != PolicyVersion.Status.DRAFT
                 else []
             ),
@@ -370,7 +370,7 @@ def _save_or_reshape(request: HttpRequest, policy: Policy, version: PolicyVersio
         response["HX-Trigger-After-Settle"] = '{"rules-changed": {"target": "#preview"}}'
         return response
     try:
-        saved = services.save_version(
+        saved = versions.save_version(
             ActionContext.from_request(request, reason="编辑政策规则"),
             policy,
             state.to_input(),
@@ -388,7 +388,7 @@ def rule_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: who qualifies under the rule as typed — or its errors, with their positions."""
     policy = _policy_for_office(request, pk)
     state = forms.editor_from_post(request.POST)
-    errors, clean = services.validate_version(policy, state.to_input())
+    errors, clean = versions.validate_version(policy, state.to_input())
     ctx: dict[str, Any] = {"policy": policy}
     if errors:
         ctx["errors"] = [m for ms in errors.errors.values() for m in ms]
@@ -529,7 +529,7 @@ def _claim_page(
     """The claim detail page; ``form`` names the action whose ``errors`` are shown."""
     user = request.user
     errors = errors or {}
-    owner = has_perm(user, "policies.claim.own") and services.owns(user, claim)
+    owner = has_perm(user, "policies.claim.own") and redemption.owns(user, claim)
     can_confirm = owner and claim.status in (S.NOTIFIED, S.APPLYING)
     open_review = claim.decision.reviews.filter(status=ReviewRequest.Status.OPEN).exists()
     entries = list(
@@ -576,14 +576,14 @@ def _claim_page(
         "needs_account": claim.amount > 0,
     }
     if can_confirm:
-        pre = services.prefill(claim)
+        pre = redemption.prefill(claim)
         context["prefill"] = pre
         context["profile_account"] = str(pre["bank_account"]) if pre["bank_account"] is not None else ""
         given = values or {}
         context["materials"] = (
             [
                 (f"m{i}", item, given.get(f"m{i}", ""), errors.get(f"m{i}", []))
-                for i, item in enumerate(services.materials(claim.policy))
+                for i, item in enumerate(redemption.materials(claim.policy))
             ]
             if claim.status == S.APPLYING
             else []
@@ -628,7 +628,7 @@ def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         claim,
         "confirm",
-        lambda: services.confirm_claim(ctx, claim, data),
+        lambda: redemption.confirm_claim(ctx, claim, data),
         gettext("已确认申领，已提交部门审核"),
         values,
     )
@@ -644,7 +644,7 @@ def claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         claim,
         "decline",
-        lambda: services.decline_claim(ctx, claim, reason),
+        lambda: redemption.decline_claim(ctx, claim, reason),
         gettext("已放弃该项待遇"),
     )
 
@@ -660,7 +660,7 @@ def claim_review_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         claim,
         "review",
-        lambda: services.request_review(ctx, claim.decision, reason),
+        lambda: reviews.request_review(ctx, claim.decision, reason),
         gettext("已提交人工复核申请，处理结果将在此页显示"),
         {"reason": reason[:1000]},
     )
@@ -673,7 +673,11 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     reason = (request.POST.get("reason") or "").strip()[:200]
     ctx = ActionContext.from_request(request, reason=reason or "审核通过")
     return _act(
-        request, claim, "decide", lambda: services.approve_claims(ctx, [claim], reason), gettext("已审核通过")
+        request,
+        claim,
+        "decide",
+        lambda: redemption.approve_claims(ctx, [claim], reason),
+        gettext("已审核通过"),
     )
 
 
@@ -687,7 +691,7 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         claim,
         "decide",
-        lambda: services.reject_claims(ctx, [claim], reason),
+        lambda: redemption.reject_claims(ctx, [claim], reason),
         gettext("已退回，理由已告知申请人"),
         {"reason": reason},
     )
@@ -765,10 +769,10 @@ def claim_batch(request: HttpRequest) -> HttpResponse:
                     }
                 )
             if request.POST.get("op") == "reject":
-                done = services.reject_claims(ctx, claims, reason)
+                done = redemption.reject_claims(ctx, claims, reason)
                 messages.success(request, gettext("已退回 %(n)s 项") % {"n": len(done)})
             else:
-                done = services.approve_claims(ctx, claims, reason)
+                done = redemption.approve_claims(ctx, claims, reason)
                 messages.success(request, gettext("已通过 %(n)s 项") % {"n": len(done)})
         except ValidationError as exc:
             errors = _errors(exc)
@@ -889,7 +893,7 @@ def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_for(ReviewRequest, request.user, "handle", pk=pk)
     ctx = ActionContext.from_request(request, reason="处理人工复核")
     try:
-        services.resolve_review(
+        reviews.resolve_review(
             ctx, review, request.POST.get("outcome", ""), request.POST.get("resolution", "")
         )
     except ValidationError as exc:
