@@ -21,7 +21,7 @@ from talentpark.accounts.roles import Role
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Zone
 from talentpark.demo.identity import luhn_check_digit
-from talentpark.policies import access, ledger, runs, services
+from talentpark.policies import access, ledger, redemption, reviews, runs
 from talentpark.policies.models import Claim, Policy, PublishRun
 from talentpark.registry.models import Talent
 
@@ -121,19 +121,19 @@ class Redeemer:
                 else ("confirm", "partial", "approve", "pay", "pay", "reject", "decline")[i % 7]
             )
             if plan == "decline":
-                services.decline_claim(self._helper_ctx(claim), claim, "本人已享受同类待遇，自愿放弃")
+                redemption.decline_claim(self._helper_ctx(claim), claim, "本人已享受同类待遇，自愿放弃")
                 continue
-            claim = services.confirm_claim(self._helper_ctx(claim), claim, self._confirmation(claim))
+            claim = redemption.confirm_claim(self._helper_ctx(claim), claim, self._confirmation(claim))
             if plan == "confirm":
                 continue
             if plan == "reject":
-                services.reject_claims(
+                redemption.reject_claims(
                     self.ctx(self._approver(claim)), [claim], "社会保险缴纳记录与申报单位不一致"
                 )
                 continue
             levels = claim.levels_required if plan != "partial" else max(claim.levels_required - 1, 0)
             for _level in range(levels):
-                [claim] = services.approve_claims(
+                [claim] = redemption.approve_claims(
                     self.ctx(self._approver(claim)), [claim], "材料齐全，符合条件"
                 )
             if plan == "pay" and claim.status == S.APPROVED:
@@ -160,13 +160,13 @@ class Redeemer:
             helper = self.office
         return self.ctx(helper, "服务专员电话联系本人，确认申领意愿")
 
-    def _confirmation(self, claim: Claim) -> services.Confirmation:
+    def _confirmation(self, claim: Claim) -> redemption.Confirmation:
         application = {
-            f"m{i}": f"{item}（已上传扫描件）" for i, item in enumerate(services.materials(claim.policy))
+            f"m{i}": f"{item}（已上传扫描件）" for i, item in enumerate(redemption.materials(claim.policy))
         }
         if claim.talent_id:
-            return services.Confirmation(application=application)
-        return services.Confirmation(
+            return redemption.Confirmation(application=application)
+        return redemption.Confirmation(
             use_profile_account=False,
             bank_name="济宁银行高新区支行",
             bank_account=_luhn_account(self.rng),
@@ -190,12 +190,12 @@ class Redeemer:
             "pk"
         )[:1]:
             user: Any = decision.talent.person.user  # type: ignore[union-attr]
-            services.request_review(
+            reviews.request_review(
                 self.ctx(user), decision, "我的职称已于本月晋升为正高级，请重新核定补贴标准"
             )
         paused = Decision.objects.filter(zone=self.zone, eligible=False).order_by("pk").first()
         if paused is not None and paused.talent_id:
-            services.request_review(
+            reviews.request_review(
                 self.ctx(self.office, "代为提交"),
                 paused,
                 "本人反映已租住新房，住房情况登记有误，申请人工复核",

@@ -14,11 +14,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from talentpark.policies import services
+from talentpark.policies import authoring
+from talentpark.policies.authoring import PolicyInput
 from talentpark.policies.catalogue import catalogue
 from talentpark.policies.models import Claim, Policy, PolicyVersion
+from talentpark.policies.redemption import Confirmation
 from talentpark.policies.rules.decision import format_value
-from talentpark.policies.services import Confirmation, PolicyInput, VersionInput
+from talentpark.policies.versions import VersionInput
 
 MAX_CLAUSES = 30
 VERSION_FIELDS = (
@@ -270,7 +272,7 @@ def policy_values(policy: Policy | None, zone_id: int) -> dict[str, Any]:
             recurrence=Policy.Recurrence.ONCE,
             approval_levels="1",
         )
-        approvers = services.default_approvers(zone_id, Policy.Category.SUBSIDY, MAX_LEVELS)
+        approvers = authoring.default_approvers(zone_id, Policy.Category.SUBSIDY, MAX_LEVELS)
     else:
         values = {name: _text(getattr(policy, name)) for name in POLICY_FIELDS}
         named = dict(policy.levels.values_list("number", "approver_id"))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from talentpark.core import audit, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.validation import FieldErrors
-from talentpark.policies import engine, notices
+from talentpark.policies import engine, notices, versions
 from talentpark.policies.models import Claim, ClaimEvent, Decision, Policy, PolicyVersion, PublishRun
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,6 @@ def publish(
     Refused without a 文号 or when the rule fails its own checks. When the preview total exceeds
     the budget it is refused with ``OverBudget`` unless ``confirm_amount`` is that very figure
     (the office's explicit second confirmation, which names it)."""
-    from talentpark.policies import services
-
     as_of = as_of or timezone.localdate()
     policy = version.policy
     errors = FieldErrors()
@@ -72,7 +70,7 @@ def publish(
         errors.add("valid_from", "适用期", f"{as_of} 不在本版本适用期内")
     if policy.budget_total is None and version.outcome_kind == PolicyVersion.OutcomeKind.AMOUNT:
         errors.add("budget_total", "预算总额", "资金类政策发布前须设定预算")
-    for problem in services.version_problems(version):
+    for problem in versions.version_problems(version):
         key = "doc_number" if problem.startswith("文号：") else "rule"
         errors.errors.setdefault(key, []).append(problem if key == "doc_number" else f"规则：{problem}")
     errors.raise_if_any()

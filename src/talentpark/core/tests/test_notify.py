@@ -14,8 +14,7 @@ from django.utils import timezone
 from talentpark.core import notify
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Notice, NoticeDelivery, NoticePreference, PIIAccessLog
-from talentpark.policies import runs
-from talentpark.policies import services as policy_services
+from talentpark.policies import redemption, runs
 from talentpark.policies.models import Claim
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
 from talentpark.policies.tests.pagekit import make_phd
@@ -171,11 +170,11 @@ def test_each_step_of_a_claim_tells_its_talent(world) -> None:
     claim = Claim.objects.get(talent=world.talent)
     office = ActionContext(user=world.alice, role="office", zone_id=world.zone.pk)
     tina = ActionContext(user=world.tina, role="talent")
-    policy_services.confirm_claim(tina, claim, policy_services.Confirmation())
+    redemption.confirm_claim(tina, claim, redemption.Confirmation())
     claim.refresh_from_db()
     assert claim.status == Claim.Status.REVIEWING
     texts = list(Notice.objects.filter(recipient=world.tina).order_by("id").values_list("text", flat=True))
     assert len(texts) == 1  # her own confirmation tells her nothing new
-    policy_services.approve_claims(office, [claim])
+    redemption.approve_claims(office, [claim])
     texts = list(Notice.objects.filter(recipient=world.tina).order_by("id").values_list("text", flat=True))
     assert texts[-1] == "您申领的《博士安家补贴》已审核通过，等待拨付"

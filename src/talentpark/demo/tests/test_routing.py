@@ -12,7 +12,7 @@ from talentpark.accounts.models import User
 from talentpark.demo.generator import generate
 from talentpark.demo.policy_rules import RULES
 from talentpark.demo.staff import DEPARTMENTS
-from talentpark.policies import services
+from talentpark.policies import versions
 from talentpark.policies.models import ApprovalLevel, Claim, Policy, PolicyVersion
 
 SEED_VALUE = 20260101
@@ -52,4 +52,4 @@ def test_the_demo_settling_subsidy_v1_is_flagged() -> None:
     v1 = PolicyVersion.objects.get(
         policy__title="济宁高新区青年人才安家补贴实施细则", number=1, status=PolicyVersion.Status.PUBLISHED
     )
-    assert any("金额依据条款" in p for p in services.version_problems(v1))
+    assert any("金额依据条款" in p for p in versions.version_problems(v1))

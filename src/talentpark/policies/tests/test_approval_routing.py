@@ -19,7 +19,7 @@ from django.urls import reverse
 from talentpark.accounts.models import Department
 from talentpark.accounts.roles import DataScope, Role
 from talentpark.core.context import ActionContext
-from talentpark.policies import runs, selectors, services
+from talentpark.policies import redemption, runs, selectors
 from talentpark.policies.models import ApprovalLevel, Claim, ClaimEvent, Policy
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
 from talentpark.policies.tests.pagekit import make_phd
@@ -117,8 +117,8 @@ def test_the_services_refuse_a_level_routed_elsewhere_in_chinese(routed) -> None
     for name, level in (("cindy", 2), ("dave", 2), ("alice", 1), ("tom", 3)):
         claim = Claim.objects.get(pk=claims[level].pk)
         for call in (
-            lambda c=claim, n=name: services.approve_claims(ctx(users[n]), [c], "同意"),
-            lambda c=claim, n=name: services.reject_claims(ctx(users[n]), [c], "不符合"),
+            lambda c=claim, n=name: redemption.approve_claims(ctx(users[n]), [c], "同意"),
+            lambda c=claim, n=name: redemption.reject_claims(ctx(users[n]), [c], "不符合"),
         ):
             with pytest.raises(ValidationError, match=f"第{level}级审核由“.+”负责，您无权处理"):
                 call()
@@ -126,12 +126,12 @@ def test_the_services_refuse_a_level_routed_elsewhere_in_chinese(routed) -> None
         assert (claim.status, claim.levels_done) == (S.REVIEWING, level - 1)
     # the message names who the level belongs to
     with pytest.raises(ValidationError, match="第2级审核由“专员一组”负责"):
-        services.approve_claims(ctx(users["cindy"]), [claims[2]])
+        redemption.approve_claims(ctx(users["cindy"]), [claims[2]])
     # an approved claim waiting for payment is only the office's to return
     Claim.objects.filter(pk=claims[1].pk).update(status=S.APPROVED, levels_done=3)
     with pytest.raises(ValidationError, match="只能由人才办退回"):
-        services.reject_claims(ctx(users["dave"]), [Claim.objects.get(pk=claims[1].pk)], "不符合")
-    services.reject_claims(ctx(users["alice"]), [Claim.objects.get(pk=claims[1].pk)], "收款信息有误")
+        redemption.reject_claims(ctx(users["dave"]), [Claim.objects.get(pk=claims[1].pk)], "不符合")
+    redemption.reject_claims(ctx(users["alice"]), [Claim.objects.get(pk=claims[1].pk)], "收款信息有误")
 
 
 def test_each_home_page_counts_only_its_own_queue(routed) -> None:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from talentpark.core.context import ActionContext
-from talentpark.policies import ledger, runs, services
+from talentpark.policies import ledger, redemption, runs
 from talentpark.policies.models import Claim, LedgerEntry, Policy
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
 from talentpark.registry.tests.factories import TalentFactory
@@ -67,7 +67,7 @@ def _approved_claims(world: Any, n: int, budget: str, amount: str = "1000") -> t
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
         status=Claim.Status.REVIEWING, payee_name="测试", bank_name="测试银行"
     )
-    services.approve_claims(office, list(Claim.objects.filter(pk__in=[c.pk for c in claims])))
+    redemption.approve_claims(office, list(Claim.objects.filter(pk__in=[c.pk for c in claims])))
     return policy, list(Claim.objects.filter(pk__in=[c.pk for c in claims]).order_by("pk"))
 
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from talentpark.core.models import AuditLog
-from talentpark.policies import services
+from talentpark.policies import authoring, versions
 from talentpark.policies.models import ApprovalLevel, Policy, PolicyAttachment, PolicyVersion, PublishRun
 from talentpark.policies.tests.factories import make_policy, make_version
 from talentpark.policies.tests.pagekit import client_for, make_phd
@@ -157,7 +157,7 @@ def test_attachments_are_checked_for_type_and_size_and_served_to_the_zone(
     for upload, message in bad:
         response = alice.post(url, {"file": upload, "name": ""})
         assert response.status_code == 400 and message in response.content.decode(), message
-    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 16)
+    monkeypatch.setattr(authoring, "ATTACHMENT_MAX_BYTES", 16)
     big = alice.post(url, {"file": SimpleUploadedFile("big.pdf", PDF)})
     assert big.status_code == 400 and "附件文件：不能超过" in big.content.decode()
     monkeypatch.undo()
@@ -257,5 +257,5 @@ def test_a_published_version_a_check_would_refuse_is_flagged_on_its_page(world) 
         "按当前检查不能发布"
         not in alice.get(reverse("policies:version_edit", args=[sound.pk])).content.decode()
     )
-    assert services.version_problems(sound) == []
+    assert versions.version_problems(sound) == []
     assert ApprovalLevel.objects.filter(policy=sound_policy).count() == sound_policy.approval_levels

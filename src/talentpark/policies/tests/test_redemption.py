@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog
-from talentpark.policies import ledger, runs, services
+from talentpark.policies import ledger, redemption, reviews, runs, versions
 from talentpark.policies.models import (
     Certification,
     Claim,
@@ -55,7 +55,7 @@ def publish(world, version, as_of=AS_OF):  # type: ignore[no-untyped-def]
 
 def test_bad_rule_is_rejected_with_position_and_nothing_saved(world) -> None:
     policy = make_policy(world.zone)
-    data = services.VersionInput(
+    data = versions.VersionInput(
         target="talent",
         valid_from="2026-01-01",
         clauses=[
@@ -65,7 +65,7 @@ def test_bad_rule_is_rejected_with_position_and_nothing_saved(world) -> None:
         outcome_expr='"abc"',
     )
     with pytest.raises(ValidationError) as exc:
-        services.save_version(ctx(world.alice), policy, data)
+        versions.save_version(ctx(world.alice), policy, data)
     errors = exc.value.message_dict
     assert "degre" in " ".join(errors["clauses.0.expr"]) and "第1行" in " ".join(errors["clauses.0.expr"])
     assert errors["clauses.1.article"] and errors["clauses.1.text"]
@@ -87,7 +87,7 @@ def test_bad_rule_is_rejected_with_position_and_nothing_saved(world) -> None:
 )
 def test_per_tier_validity_is_parsed_or_refused_in_chinese(world, text, expected) -> None:
     policy = make_policy(world.zone, category=Policy.Category.CERTIFICATION, budget_total=None)
-    data = services.VersionInput(
+    data = versions.VersionInput(
         target="talent",
         valid_from="2026-01-01",
         clauses=[{"article": "第二条", "text": "就业", "expr": "has_employer"}],
@@ -97,27 +97,27 @@ def test_per_tier_validity_is_parsed_or_refused_in_chinese(world, text, expected
         tier_validity=text,
     )
     if isinstance(expected, dict):
-        version = services.save_version(ctx(world.alice), policy, data)
+        version = versions.save_version(ctx(world.alice), policy, data)
         assert version.tier_validity == expected
         assert version.valid_years_for("A") == expected.get("A", 3) and version.valid_years_for("C") == 3
         return
     with pytest.raises(ValidationError) as exc:
-        services.save_version(ctx(world.alice), policy, data)
+        versions.save_version(ctx(world.alice), policy, data)
     assert expected in " ".join(exc.value.message_dict["tier_validity"])
     assert not PolicyVersion.objects.filter(policy=policy).exists()
 
 
 def test_save_version_creates_numbered_drafts_and_audits(world) -> None:
     policy = make_policy(world.zone)
-    data = services.VersionInput(
+    data = versions.VersionInput(
         target="talent",
         valid_from="2026-01-01",
         clauses=PHD_CLAUSES,
         outcome_expr="100000",
         outcome_article="第四条",
     )
-    v1 = services.save_version(ctx(world.alice), policy, data)
-    v2 = services.save_version(ctx(world.alice), policy, data)
+    v1 = versions.save_version(ctx(world.alice), policy, data)
+    v2 = versions.save_version(ctx(world.alice), policy, data)
     assert (v1.number, v2.number, v2.status) == (1, 2, PolicyVersion.Status.DRAFT)
     assert AuditLog.objects.filter(action="policy.version.save").count() == 2
 
@@ -160,16 +160,16 @@ def test_confirm_approve_pay_reverse_reconcile(phd) -> None:
     policy = make_policy(phd.zone)
     publish(phd, make_version(policy))
     claim = Claim.objects.get(policy=policy)
-    claim = services.confirm_claim(ctx(phd.tina), claim, services.Confirmation())
+    claim = redemption.confirm_claim(ctx(phd.tina), claim, redemption.Confirmation())
     assert claim.status == S.REVIEWING
     assert claim.bank_account.plaintext_for_processing() == GOOD_ACCOUNT  # prefilled from the profile
     assert "6222" not in str(claim.bank_account)  # masked when shown
 
-    [claim] = services.approve_claims(ctx(phd.dave), [claim], "材料齐全")
+    [claim] = redemption.approve_claims(ctx(phd.dave), [claim], "材料齐全")
     assert (claim.status, claim.levels_done) == (S.REVIEWING, 1)
     with pytest.raises(ValidationError, match="不同人员"):
-        services.approve_claims(ctx(phd.dave), [claim])
-    [claim] = services.approve_claims(ctx(phd.alice), [claim])
+        redemption.approve_claims(ctx(phd.dave), [claim])
+    [claim] = redemption.approve_claims(ctx(phd.alice), [claim])
     assert claim.status == S.APPROVED
 
     entry = ledger.pay_claim(ctx(phd.alice), claim.pk, "pay-1")
@@ -197,10 +197,10 @@ def test_bad_confirmations_change_nothing(phd) -> None:
     publish(phd, make_version(policy))
     claim = Claim.objects.get(policy=policy)
     with pytest.raises(ValidationError, match="本人"):
-        services.confirm_claim(ctx(phd.erin), claim, services.Confirmation())
-    bad = services.Confirmation(use_profile_account=False, bank_name="", bank_account="6222020200112345670")
+        redemption.confirm_claim(ctx(phd.erin), claim, redemption.Confirmation())
+    bad = redemption.Confirmation(use_profile_account=False, bank_name="", bank_account="6222020200112345670")
     with pytest.raises(ValidationError) as exc:
-        services.confirm_claim(ctx(phd.tina), claim, bad)
+        redemption.confirm_claim(ctx(phd.tina), claim, bad)
     assert "银行账号：校验位不正确" in " ".join(exc.value.message_dict["bank_account"])
     assert "开户银行" in " ".join(exc.value.message_dict["bank_name"])
     claim.refresh_from_db()
@@ -209,9 +209,9 @@ def test_bad_confirmations_change_nothing(phd) -> None:
         and claim.bank_account is None
         and not claim.events.exclude(from_status="").exists()
     )
-    services.confirm_claim(ctx(phd.tina), claim, services.Confirmation())
+    redemption.confirm_claim(ctx(phd.tina), claim, redemption.Confirmation())
     with pytest.raises(ValidationError, match="无需再次确认"):
-        services.confirm_claim(ctx(phd.tina), Claim.objects.get(pk=claim.pk), services.Confirmation())
+        redemption.confirm_claim(ctx(phd.tina), Claim.objects.get(pk=claim.pk), redemption.Confirmation())
 
 
 def test_payment_never_exceeds_the_budget(phd) -> None:
@@ -220,8 +220,10 @@ def test_payment_never_exceeds_the_budget(phd) -> None:
     with pytest.raises(runs.OverBudget, match=re.escape("预计兑现 ¥100,000.00，超出预算 ¥50,000.00")):
         publish(phd, version)
     runs.publish(ctx(phd.alice), version, AS_OF, confirm_amount="100000.00")  # the second confirmation
-    claim = services.confirm_claim(ctx(phd.tina), Claim.objects.get(policy=policy), services.Confirmation())
-    [claim] = services.approve_claims(ctx(phd.alice), [claim])
+    claim = redemption.confirm_claim(
+        ctx(phd.tina), Claim.objects.get(policy=policy), redemption.Confirmation()
+    )
+    [claim] = redemption.approve_claims(ctx(phd.alice), [claim])
     with pytest.raises(ValidationError, match="预算余额不足"):
         ledger.pay_claim(ctx(phd.alice), claim.pk, "k1")
     assert not LedgerEntry.objects.exists()
@@ -232,10 +234,12 @@ def test_payment_never_exceeds_the_budget(phd) -> None:
 def test_reject_needs_a_reason(phd) -> None:
     policy = make_policy(phd.zone)
     publish(phd, make_version(policy))
-    claim = services.confirm_claim(ctx(phd.tina), Claim.objects.get(policy=policy), services.Confirmation())
+    claim = redemption.confirm_claim(
+        ctx(phd.tina), Claim.objects.get(policy=policy), redemption.Confirmation()
+    )
     with pytest.raises(ValidationError, match="理由"):
-        services.reject_claims(ctx(phd.dave), [claim], " ")
-    [claim] = services.reject_claims(ctx(phd.dave), [claim], "社保缴纳记录不足")
+        redemption.reject_claims(ctx(phd.dave), [claim], " ")
+    [claim] = redemption.reject_claims(ctx(phd.dave), [claim], "社保缴纳记录不足")
     assert claim.status == S.REJECTED and "社保" in claim.status_reason
 
 
@@ -263,8 +267,8 @@ def test_certification_sets_a_tier_other_rules_read(phd) -> None:
     claim = Claim.objects.get(policy=cert_policy, talent=phd.talent)
     assert claim.tier == "D"
     assert not Claim.objects.filter(policy=cert_policy, talent=phd.carols_talent).exists()
-    claim = services.confirm_claim(ctx(phd.tina), claim, services.Confirmation())
-    [claim] = services.approve_claims(ctx(phd.alice), [claim])
+    claim = redemption.confirm_claim(ctx(phd.tina), claim, redemption.Confirmation())
+    [claim] = redemption.approve_claims(ctx(phd.alice), [claim])
     assert claim.status == S.CERTIFIED
     cert = Certification.objects.get(claim=claim)
     talent = Talent.objects.get(pk=phd.talent.pk)
@@ -291,8 +295,8 @@ def test_recurring_cycle_continues_or_pauses_with_reason(phd) -> None:
     first = {c.talent_id: c for c in Claim.objects.filter(policy=policy, cycle="2026-11")}
     assert set(first) == {phd.talent.pk, second.pk}
     for talent_claim, user in ((first[phd.talent.pk], phd.tina),):
-        c = services.confirm_claim(ctx(user), talent_claim, services.Confirmation())
-        services.approve_claims(ctx(phd.alice), [c])
+        c = redemption.confirm_claim(ctx(user), talent_claim, redemption.Confirmation())
+        redemption.approve_claims(ctx(phd.alice), [c])
     # Tina leaves her employer: next month she no longer qualifies
     Talent.objects.filter(pk=phd.talent.pk).update(employer=None)
     run = runs.start_cycle(ctx(phd.alice), policy, dt.date(2026, 12, 3))
@@ -310,12 +314,12 @@ def test_review_request_creates_an_office_task(phd) -> None:
     publish(phd, make_version(policy))
     decision = Decision.objects.get(policy=policy)
     with pytest.raises(ValidationError, match="复核理由"):
-        services.request_review(ctx(phd.tina), decision, "")
-    review = services.request_review(ctx(phd.tina), decision, "我的博士学位证书已于上月认证")
+        reviews.request_review(ctx(phd.tina), decision, "")
+    review = reviews.request_review(ctx(phd.tina), decision, "我的博士学位证书已于上月认证")
     assert ReviewRequest.objects.filter(status=ReviewRequest.Status.OPEN, decision=decision).count() == 1
     with pytest.raises(ValidationError, match="已有待处理"):
-        services.request_review(ctx(phd.tina), decision, "再次申请")
-    services.resolve_review(ctx(phd.alice), review, ReviewRequest.Status.UPHELD, "经核实，判定无误")
+        reviews.request_review(ctx(phd.tina), decision, "再次申请")
+    reviews.resolve_review(ctx(phd.alice), review, ReviewRequest.Status.UPHELD, "经核实，判定无误")
     assert ReviewRequest.objects.get(pk=review.pk).status == ReviewRequest.Status.UPHELD
 
 
@@ -327,10 +331,12 @@ def test_application_policy_needs_its_materials(phd) -> None:
     claim = Claim.objects.get(policy=policy)
     assert claim.status == S.APPLYING
     with pytest.raises(ValidationError) as exc:
-        services.confirm_claim(ctx(phd.tina), claim, services.Confirmation(application={"m0": "合同.pdf"}))
+        redemption.confirm_claim(
+            ctx(phd.tina), claim, redemption.Confirmation(application={"m0": "合同.pdf"})
+        )
     assert "社保缴纳证明" in " ".join(exc.value.message_dict["m1"])
-    claim = services.confirm_claim(
-        ctx(phd.tina), claim, services.Confirmation(application={"m0": "合同.pdf", "m1": "社保记录2026"})
+    claim = redemption.confirm_claim(
+        ctx(phd.tina), claim, redemption.Confirmation(application={"m0": "合同.pdf", "m1": "社保记录2026"})
     )
     assert claim.application == {"劳动合同": "合同.pdf", "社保缴纳证明": "社保记录2026"}
 
@@ -349,11 +355,11 @@ def test_enterprise_policy_goes_through_hr(world) -> None:
     claim = Claim.objects.get(policy=policy, enterprise=world.enterprise)
     assert claim.amount == D("30000.00")
     with pytest.raises(ValidationError):
-        services.confirm_claim(ctx(world.frank), claim, services.Confirmation())
-    confirmed = services.confirm_claim(
+        redemption.confirm_claim(ctx(world.frank), claim, redemption.Confirmation())
+    confirmed = redemption.confirm_claim(
         ctx(world.erin),
         claim,
-        services.Confirmation(
+        redemption.Confirmation(
             use_profile_account=False, bank_name="济宁银行高新区支行", bank_account="6222020200112345679"
         ),
     )
@@ -374,13 +380,13 @@ def test_specialist_may_confirm_on_behalf_with_a_reason(phd) -> None:
     publish(phd, make_version(policy))
     claim = Claim.objects.get(policy=policy)
     with pytest.raises(ValidationError, match="代办说明"):
-        services.confirm_claim(ctx(phd.bob), claim, services.Confirmation())
+        redemption.confirm_claim(ctx(phd.bob), claim, redemption.Confirmation())
     with pytest.raises(ValidationError, match="本人"):
-        services.confirm_claim(ctx(phd.carol), claim, services.Confirmation())  # not her specialist
+        redemption.confirm_claim(ctx(phd.carol), claim, redemption.Confirmation())  # not her specialist
     helped = ActionContext(
         user=phd.bob, role=phd.bob.role, zone_id=phd.zone.pk, reason="11月3日电话确认本人意愿"
     )
-    claim = services.confirm_claim(helped, claim, services.Confirmation())
+    claim = redemption.confirm_claim(helped, claim, redemption.Confirmation())
     assert claim.status == S.REVIEWING
     assert claim.events.last().note.startswith("服务专员代办确认")
 
@@ -396,7 +402,7 @@ def test_the_daily_sweep_notifies_only_those_who_qualified_since_publishing(phd)
     draft_only = make_policy(phd.zone, title="草稿政策")
     make_version(draft_only)  # never published: never swept
     tina_claim = Claim.objects.get(policy=policy)
-    services.decline_claim(ctx(phd.tina), tina_claim, "暂不需要")
+    redemption.decline_claim(ctx(phd.tina), tina_claim, "暂不需要")
     assert runs.sweep(system, phd.zone.pk, AS_OF) == []  # nobody new; Tina's "no" stands
 
     newcomer = TalentFactory(
