@@ -260,7 +260,7 @@ def force_logout(ctx: ActionContext, row: UserSession, current_key: str = "") ->
             before={"ended_at": None},
             after={
                 "user": locked.user_id,
-                "started_at": locked.started_at,
+                "started_at": locked.started_at.isoformat(),
                 "ip": locked.ip,
                 "end_reason": End.FORCED,
             },
