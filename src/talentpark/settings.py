@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "talentpark.accounts.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talentpark.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -161,7 +162,18 @@ CACHES = {
     },
 }
 
-SESSION_COOKIE_AGE = 8 * 3600
+# Session limits per role (等保 L3; accounts/sessions.py limits_for): staff (specialist, dept, office)
+# and the public roles (talent, hr, ambassador, partner, province) separately. Django's own expiry
+# is the longest absolute limit, so the middleware ends (and logs) every session before it would.
+TALENTPARK_SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("TALENTPARK_SESSION_IDLE_MINUTES_STAFF", "30"))
+TALENTPARK_SESSION_IDLE_MINUTES_PUBLIC = int(os.environ.get("TALENTPARK_SESSION_IDLE_MINUTES_PUBLIC", "120"))
+TALENTPARK_SESSION_ABSOLUTE_HOURS_STAFF = int(os.environ.get("TALENTPARK_SESSION_ABSOLUTE_HOURS_STAFF", "8"))
+TALENTPARK_SESSION_ABSOLUTE_HOURS_PUBLIC = int(
+    os.environ.get("TALENTPARK_SESSION_ABSOLUTE_HOURS_PUBLIC", "72")
+)
+SESSION_COOKIE_AGE = (
+    max(TALENTPARK_SESSION_ABSOLUTE_HOURS_STAFF, TALENTPARK_SESSION_ABSOLUTE_HOURS_PUBLIC) * 3600 + 3600
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

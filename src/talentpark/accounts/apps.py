@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from talentpark.accounts import pages  # noqa: F401  (registers scopes)
+        from talentpark.accounts import login_log, pages  # noqa: F401  (registers scopes and receivers)
+
+        login_log.connect()

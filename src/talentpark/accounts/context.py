@@ -64,6 +64,8 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
             ("用户管理", "accounts:user_list", "accounts.user.view"),
             ("通知公告", "core:announcement_list", "core.announcement.change"),
             ("操作日志", "core:audit_list", "audit.view"),
+            ("登录日志", "accounts:loginlog_list", "accounts.loginlog.view"),
+            ("在线用户", "accounts:session_list", "accounts.session.view"),
             ("修改密码", "accounts:password_change", None),
         ],
     ),

@@ -118,3 +118,79 @@ class APIToken(models.Model):
         key = "tp_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:10], key_hash=cls.hash_key(key))
         return token, key
+
+
+class LoginEvent(models.Model):
+    """One line of the 登录日志: a sign-in, a failed or refused one, a lock, or a session's end.
+
+    Written by the signal receivers in ``accounts/login_log.py`` (sign-in, failure, axes' lock,
+    logout) and by ``accounts/sessions.py`` (forced logout, timeouts). ``username`` is what was
+    typed (control characters removed); the password typed is never stored.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        FAILED = "failed", "登录失败"
+        LOCKED = "locked", "账号锁定"
+        LOGOUT = "logout", "退出登录"
+        FORCED = "forced", "强制下线"
+        TIMEOUT = "timeout", "超时下线"
+
+    at = models.DateTimeField("时间", db_index=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    username = models.CharField("登录名", max_length=150, blank=True)
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="用户"
+    )
+    zone = models.ForeignKey("core.Zone", models.PROTECT, null=True, blank=True, verbose_name="园区")
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    detail = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录日志"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["zone", "-at"], name="loginevent_zone_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, for 在线用户: created at sign-in, its last activity refreshed at most
+    once a minute by ``accounts.middleware.SessionLimitMiddleware``, ended by logout, 强制下线 or a
+    timeout. ``session_key`` names the session in Django's session store; it is never shown."""
+
+    class End(models.TextChoices):
+        LOGOUT = "logout", "退出登录"
+        FORCED = "forced", "强制下线"
+        IDLE = "idle", "闲置超时"
+        ABSOLUTE = "absolute", "超过最长登录时间"
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name="用户")
+    zone = models.ForeignKey("core.Zone", models.PROTECT, null=True, blank=True, verbose_name="园区")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    session_key = models.CharField(max_length=64, db_index=True, editable=False)
+    started_at = models.DateTimeField("登录时间")
+    last_seen_at = models.DateTimeField("最近活动")
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=10, choices=End.choices, blank=True)
+    ended_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "在线会话"
+        ordering = ["-last_seen_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["zone", "-last_seen_at"],
+                name="usersession_live",
+                condition=models.Q(ended_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from talentpark.accounts.access import register_scope, zone_q
-from talentpark.accounts.models import Department, User
+from talentpark.accounts.models import Department, LoginEvent, User, UserSession
 from talentpark.accounts.roles import Role
 from talentpark.core.listing import Col, Filter, Listing, Related
 
@@ -18,6 +20,13 @@ def _office_zone_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[An
 
 register_scope(Department, "accounts.department")(_office_zone_scope)
 register_scope(User, "accounts.user")(_office_zone_scope)
+register_scope(LoginEvent, "accounts.loginlog")(_office_zone_scope)
+
+
+@register_scope(UserSession, "accounts.session")
+def _session_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
+    """在线用户: the office sees and ends (``change``: 强制下线) the sessions of its zone's users."""
+    return qs.filter(zone_q(user)) if action in ("view", "change") else qs.none()
 
 
 def _indented(d: Department) -> str:
@@ -103,4 +112,56 @@ USERS = Listing(
     ),
 )
 
-LISTINGS = (DEPARTMENTS, USERS)
+
+def _day(value: str, *, end: bool = False) -> dt.datetime:
+    """Midnight (Beijing time) starting the day ``value`` (YYYY-MM-DD), or the next one (``end``)."""
+    day = dt.date.fromisoformat(value)  # ValueError: the filter is ignored
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=int(end)), dt.time()))
+
+
+def _browser(event: LoginEvent) -> str:
+    text = event.user_agent
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+LOGIN_LOG = Listing(
+    model=LoginEvent,
+    slug="loginlog",
+    namespace="accounts",
+    title="登录日志",
+    select_related=("user",),
+    search=("username", "user__display_name"),
+    search_hint="登录名或姓名",
+    columns=(
+        Col("时间", "at", link=True),
+        Col("类型", "kind"),
+        Col("登录名", "username", personal=True),
+        Col("姓名", "user.display_name", personal=True),
+        Col("来源IP", "ip"),
+        Col("浏览器", _browser),
+        Col("说明", "detail"),
+    ),
+    filters=(
+        Filter("kind", "类型", "kind", LoginEvent.Kind.choices),
+        Filter("ip", "来源IP", lambda v: Q(ip__startswith=v), widget="text"),
+        Filter("from", "开始日期", lambda v: Q(at__gte=_day(v)), widget="date"),
+        Filter("to", "结束日期", lambda v: Q(at__lt=_day(v, end=True)), widget="date"),
+    ),
+    sections=(
+        (
+            "登录记录",
+            (
+                Col("时间", "at"),
+                Col("类型", "kind"),
+                Col("登录名", "username", personal=True),
+                Col("姓名", "user.display_name", personal=True),
+                Col("角色", "user.role"),
+                Col("来源IP", "ip"),
+                Col("浏览器", "user_agent"),
+                Col("说明", "detail"),
+            ),
+        ),
+    ),
+)
+
+LISTINGS = (DEPARTMENTS, USERS, LOGIN_LOG)

@@ -97,6 +97,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view",
             "accounts.user.view",
             "accounts.department.view",
+            "accounts.loginlog.view",  # 登录日志 of the zone's users
+            "accounts.session.view",  # 在线用户
+            "accounts.session.change",  # 强制下线
             "core.announcement.change",  # 通知公告
         }
     ),

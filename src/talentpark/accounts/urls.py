@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from talentpark.accounts import profile, views
+from talentpark.accounts import online, profile, views
 from talentpark.accounts.pages import LISTINGS
 
 app_name = "accounts"
@@ -13,5 +13,7 @@ urlpatterns = [
     path("profile/", profile.profile, name="profile"),
     path("profile-changes/", profile.profile_change_list, name="profile_change_list"),
     path("profile-changes/<int:pk>/review/", profile.profile_change_review, name="profile_change_review"),
+    path("sessions/", online.session_list, name="session_list"),
+    path("sessions/<int:pk>/end/", online.usersession_end, name="usersession_end"),
     *[u for listing in LISTINGS for u in listing.urls()],
 ]

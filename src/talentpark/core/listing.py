@@ -71,12 +71,15 @@ class Col:
 
 @dataclass(frozen=True)
 class Filter:
-    """A GET parameter mapped to a queryset look-up; ``choices`` makes it a drop-down."""
+    """A GET parameter mapped to a queryset look-up; ``choices`` makes it a drop-down, ``widget``
+    ("text" or "date") a text or date box instead (a lookup callable may raise ``ValueError`` on a
+    value it cannot read: the filter is then ignored)."""
 
     param: str
     label: str
     lookup: str | Callable[[str], Q]  # a callable builds a Q (e.g. a subquery for to-many relations)
     choices: Sequence[tuple[str, str]] | Callable[[Any], Sequence[tuple[Any, str]]] | None = None
+    widget: str = "select"
 
     def options(self, user: Any) -> Sequence[tuple[Any, str]]:
         if callable(self.choices):
@@ -173,7 +176,11 @@ class Listing:
             allowed = {str(k) for k, _ in flt.options(request.user)}
             if flt.choices is not None and value not in allowed:
                 continue  # an unknown filter value is ignored, never a 500
-            qs = qs.filter(flt.lookup(value) if callable(flt.lookup) else Q(**{flt.lookup: value}))
+            try:
+                cond = flt.lookup(value) if callable(flt.lookup) else Q(**{flt.lookup: value})
+            except ValueError:
+                continue  # e.g. a date that is no date: ignored like an unknown choice
+            qs = qs.filter(cond)
             active[flt.param] = value
         return qs, active
 

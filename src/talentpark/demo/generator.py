@@ -175,10 +175,11 @@ def _write_zone(plan: ZonePlan, writer: DemoWriter, out: IO[str], progress: bool
         )
 
     with transaction.atomic():
-        from talentpark.demo import announcements
+        from talentpark.demo import announcements, logins
         from talentpark.demo.people import REFERENCE_DATE
 
         announcements.write(zone, REFERENCE_DATE)
+        logins.write(zone, REFERENCE_DATE, plan.seed)
         audit.record(
             ActionContext.system(reason=reason, zone_id=zone.pk),
             "demo.generate",

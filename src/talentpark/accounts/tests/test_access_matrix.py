@@ -34,6 +34,8 @@ LIST_PAGES = {
     "registry:import_talent": {"alice"},
     "accounts:department_list": {"alice"},
     "accounts:user_list": {"alice"},
+    "accounts:loginlog_list": {"alice"},  # 登录日志 of her zone (accounts/tests/test_login_log.py)
+    "accounts:session_list": {"alice"},  # 在线用户 of her zone (accounts/tests/test_sessions.py)
     "accounts:home": set(PERSONAS),
     "search:page": set(PERSONAS),  # everyone searches; results go through each kind's scope
     "core:inbox": set(PERSONAS),  # her own notices only (core/tests/test_notify.py)

@@ -36,6 +36,7 @@ EMPTY_IN_SECOND_ZONE = {
     "registry.ProfileChange",  # a talent's request, see registry/tests/test_profile_changes.py
     "policies.PolicyAttachment",  # uploaded by an office, see policies/tests/test_policy_authoring.py
     "core.ZoneVersion",  # moved on commit, which a test transaction never reaches (core/tests/test_zone_versions.py)
+    "accounts.UserSession",  # a live sign-in; zone B's office cannot end zone A's (accounts/tests/test_sessions.py)
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
