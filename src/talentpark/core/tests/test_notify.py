@@ -127,7 +127,7 @@ def test_the_inbox_shows_her_own_live_notices_and_reads_them(world) -> None:
     assert "给唐娜的消息" not in unread and "园区公告" in unread
     alices = Notice.objects.get(text="给爱丽丝的消息")
     assert tina.get(reverse("core:inbox_open", args=[alices.pk])).status_code == 404
-    assert 'name="id" value="%d" form="tick"' % Notice.objects.get(text="园区公告").pk in unread
+    assert f'name="id" value="{Notice.objects.get(text="园区公告").pk}" form="tick"' in unread
     tina.post(reverse("core:inbox_read"), {"ticked": "1"})  # nothing ticked: nothing read
     assert Notice.objects.get(text="园区公告").read_at is None
     notify.notify("system", "第三条", [world.tina.pk])
