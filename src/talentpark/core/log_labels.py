@@ -28,6 +28,7 @@ ACTION_LABELS: dict[str, str] = {
     "api_token.issue": gettext_noop("签发API令牌"),
     "api_token.revoke": gettext_noop("吊销API令牌"),
     "account.password_change": gettext_noop("修改密码"),
+    "session.force_logout": gettext_noop("强制下线"),
     "pii.rotate_keys": gettext_noop("个人信息密钥轮换"),
     "demo.generate": gettext_noop("生成演示数据"),
     "core.synonym.add": gettext_noop("新增检索同义词"),
