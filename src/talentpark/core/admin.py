@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from talentpark.core import synonyms
-from talentpark.core.admin_kit import ReadOnlyAdmin, ZoneScopedAdmin
+from talentpark.core.admin_kit import AuditedAdmin, ReadOnlyAdmin, ZoneScopedAdmin
 from talentpark.core.context import ActionContext
 from talentpark.core.models import AuditLog, CodeSynonym, Division, Industry, PIIAccessLog, Zone
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(AuditedAdmin):
     list_display = ("code", "name", "division")
 
 
@@ -29,6 +29,7 @@ class CodeSynonymAdmin(ZoneScopedAdmin):
     list_filter = ("table",)
     search_fields = ("spelling",)
     fields = ("zone", "table", "spelling", "code")
+    saves_through_services = True  # core.synonyms.add/change/remove_synonym audit each change
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))

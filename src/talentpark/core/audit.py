@@ -42,6 +42,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+def snapshot_values(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` made JSON-safe as :func:`snapshot` does (PII masked, dates as ISO strings)."""
+    return {name: _jsonable(value) for name, value in values.items()}
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     changed = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}

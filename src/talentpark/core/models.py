@@ -148,18 +148,94 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{type(self).__name__} is append-only")
 
 
-class AuditLog(AppendOnlyModel):
+class ChainedLogQuerySet(models.QuerySet):
+    """A chained log's rows are never changed or deleted in bulk either (PostgreSQL's trigger
+    refuses it as well); ``bulk_create`` links the new rows into their zones' chains."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(f"{self.model.__name__} is append-only")
+
+    def delete(self) -> Any:
+        raise PermissionError(f"{self.model.__name__} is append-only")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        from talentpark.core import auditchain
+
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise ValueError(f"{self.model.__name__} rows are appended, never upserted")
+        rows = list(objs)
+        created: list[Any] = []
+        auditchain.append_many(
+            self.model,
+            rows,
+            lambda linked: created.extend(
+                super(ChainedLogQuerySet, self).bulk_create(linked, *args, **kwargs)
+            ),
+        )
+        return created
+
+
+class ChainedLogModel(AppendOnlyModel):
+    """An append-only log whose rows form a hash chain per zone (``core.auditchain``)."""
+
+    at = models.DateTimeField("时间", db_index=True)  # set when the row is linked, under the chain's lock
+    zone_id = models.BigIntegerField("园区", null=True, blank=True, db_index=True)
+    seq = models.BigIntegerField("链内序号", editable=False)
+    prev_hash = models.CharField("上一条哈希", max_length=64, editable=False)
+    hash = models.CharField("本条哈希", max_length=64, editable=False)
+
+    objects = ChainedLogQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} is append-only")
+        from talentpark.core import auditchain
+
+        auditchain.append(self, lambda: models.Model.save(self, *args, **kwargs))
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain: a log's rows of one zone (``zone_key`` 0: rows without a zone).
+
+    Locked by every writer appending to the chain, so appends are serialised per zone."""
+
+    log = models.CharField("日志", max_length=32)
+    zone_key = models.BigIntegerField("园区（0=无园区）")
+    seq = models.BigIntegerField("条数", default=0)
+    head = models.CharField("最后一条哈希", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计哈希链"
+        constraints = [
+            models.UniqueConstraint(fields=["log", "zone_key"], name="core_auditchain_one_per_zone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log}@{self.zone_key}#{self.seq}"
+
+
+def _chain_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(fields=["zone_id", "seq"], name=f"{prefix}_chain_seq"),
+        models.UniqueConstraint(
+            fields=["seq"], condition=models.Q(zone_id__isnull=True), name=f"{prefix}_chain_seq_no_zone"
+        ),
+    ]
+
+
+class AuditLog(ChainedLogModel):
     """The business log: one row per domain operation, written in its transaction."""
 
     class Result(models.TextChoices):
         SUCCESS = "success", "成功"
         FAILURE = "failure", "失败"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    zone_id = models.BigIntegerField("园区", null=True, blank=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,  # an account that acted is deactivated, never deleted: its rows name it
         null=True,
         blank=True,
         related_name="+",
@@ -182,19 +258,18 @@ class AuditLog(AppendOnlyModel):
         verbose_name = verbose_name_plural = "操作日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = _chain_constraints("core_auditlog")
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
 
 
-class PIIAccessLog(AppendOnlyModel):
+class PIIAccessLog(ChainedLogModel):
     """Every unmasked read of personal information, and every refused attempt."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    zone_id = models.BigIntegerField("园区", null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -215,6 +290,7 @@ class PIIAccessLog(AppendOnlyModel):
         verbose_name = verbose_name_plural = "个人信息查看日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = _chain_constraints("core_piiaccesslog")
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.field} {self.subject_repr}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from talentpark.core.admin_kit import ZoneScopedAdmin
+from talentpark.core.admin_kit import AuditedAdmin, ZoneScopedAdmin
 from talentpark.registry.models import (
     ChainSegment,
     Education,
@@ -55,7 +55,7 @@ class EnterpriseAdmin(ZoneScopedAdmin):
 
 
 @admin.register(University)
-class UniversityAdmin(admin.ModelAdmin):
+class UniversityAdmin(AuditedAdmin):
     list_display = ("name", "kind", "is_985", "is_211", "is_double_first_class")
     list_filter = ("is_985", "is_211", "is_double_first_class", "kind")
     search_fields = ("name",)
@@ -67,7 +67,7 @@ class SegmentInline(admin.TabularInline):
 
 
 @admin.register(IndustryChain)
-class IndustryChainAdmin(ZoneScopedAdmin):
+class IndustryChainAdmin(AuditedAdmin, ZoneScopedAdmin):
     list_display = ("name", "zone", "code", "order")
     inlines = (SegmentInline,)
 
@@ -96,6 +96,6 @@ class ProjectAdmin(ZoneScopedAdmin):
 
 
 @admin.register(EnterpriseAccount)
-class EnterpriseAccountAdmin(admin.ModelAdmin):
+class EnterpriseAccountAdmin(AuditedAdmin):
     list_display = ("user", "enterprise")
     raw_id_fields = ("user", "enterprise")
