@@ -44,6 +44,7 @@ lint: setup
 	TALENTPARK_VAR=$$(mktemp -d) $(TP) makemigrations --check --dry-run
 	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/mypy src/talentpark
 	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/python scripts/i18n-catalog --check
+	$(VENV)/bin/lint-imports
 
 fmt: setup
 	$(VENV)/bin/ruff check --fix src bench

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from talentpark.accounts import login_log, pages  # noqa: F401  (registers scopes and receivers)
+        from talentpark.accounts import access, login_log, pages, shell  # noqa: F401  (grants, receivers, scopes, menus)
 
         login_log.connect()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from talentpark.accounts import online, profile, views
+from talentpark.accounts import online, views
 from talentpark.accounts.pages import LISTINGS
 
 app_name = "accounts"
@@ -10,9 +10,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("profile/", profile.profile, name="profile"),
-    path("profile-changes/", profile.profile_change_list, name="profile_change_list"),
-    path("profile-changes/<int:pk>/review/", profile.profile_change_review, name="profile_change_review"),
     path("sessions/", online.session_list, name="session_list"),
     path("sessions/<int:pk>/end/", online.usersession_end, name="usersession_end"),
     *[u for listing in LISTINGS for u in listing.urls()],

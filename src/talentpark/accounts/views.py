@@ -4,30 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
-from talentpark.accounts.access import can, has_perm, province_zone_q, restrict, talent_zone_ids
+from talentpark.accounts.access import can, restrict, talent_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
-from talentpark.core import announcements, notify, zone_versions
+from talentpark.core import announcements, notify, shell, zone_versions
 from talentpark.core.context import ActionContext
-from talentpark.core.models import Zone
-from talentpark.housing.models import ApartmentUnit
-from talentpark.policies import selectors as policy_selectors
-from talentpark.policies.models import Policy
-from talentpark.recruitment.models import PersonnelDemand, Position
-from talentpark.registry.models import Enterprise, Person, Platform, Project, Talent
-from talentpark.registry.services import held_tier
 
 
 class LoginView(auth_views.LoginView):
@@ -65,8 +59,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.TALENT:
         request.pii_shown = True  # type: ignore[attr-defined]  # her masked phone: never in a shared cache
         # The zones where she has a record (a talent's person row in each, see talent_zone_ids).
+        person_table = apps.get_model("registry", "Person")._meta.db_table  # by label: a higher layer
         mark: Any = zone_versions.versions_of(
-            f"SELECT DISTINCT zone_id FROM {Person._meta.db_table} WHERE user_id = %s",  # noqa: S608
+            f"SELECT DISTINCT zone_id FROM {person_table} WHERE user_id = %s",  # noqa: S608
             [user.pk],
         )
     elif user.role == Role.PROVINCE:
@@ -98,99 +93,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home_context(user: Any) -> dict[str, Any]:
+    """The role's home: the announcements, then the sections every app registered for the role
+    (``core.shell.home_section``), then, on staff homes, the apps' counts (``home_stat``)."""
     ctx: dict[str, Any] = {"role": user.role}
     if user.role != Role.PROVINCE:
         zones = talent_zone_ids(user) if user.role == Role.TALENT else [user.zone_id] if user.zone_id else []
         ctx["announcements"] = announcements.for_user(user, zones)
-    if user.role == Role.TALENT:
-        talents = list(restrict(Talent.objects.select_related("zone", "employer", "person"), user))
-        today = timezone.localdate()
-        for t in talents:
-            t.tier_held = held_tier(t, today)  # type: ignore[attr-defined]  # expired shows as such
-        ctx["talents"] = talents
-        ctx["policies"] = restrict(Policy.objects.filter(status=Policy.Status.PUBLISHED), user).only(
-            "id", "title"
-        )[:5]
-        ctx["positions"] = restrict(
-            Position.objects.filter(status=Position.Status.OPEN)
-            .select_related("enterprise")
-            .only("id", "title", "salary_min", "salary_max", "enterprise__name"),
-            user,
-        )[:5]
-        ctx["todo"] = policy_selectors.claims_to_do(user)
-        ctx["progress"] = policy_selectors.progress(user)
-    elif user.role == Role.HR:
-        ent = restrict(Enterprise.objects.all(), user, "change").first()
-        ctx["enterprise"] = ent
-        ctx["todo"] = policy_selectors.claims_to_do(user)
-        ctx["progress"] = policy_selectors.progress(user)
-        if ent:
-            positions = restrict(Position.objects.filter(enterprise=ent, status=Position.Status.OPEN), user)
-            demands = restrict(PersonnelDemand.objects.filter(status=PersonnelDemand.Status.OPEN), user)
-            ctx.update(
-                position_count=positions.count(),
-                demand_count=demands.count(),
-                positions=positions[:10],
-                demands=demands[:10],
-            )
-    elif user.role == Role.PROVINCE:
-        ctx["zones"] = (
-            Zone.objects.filter(province_zone_q(user))
-            .annotate(enterprises=Count("enterprise", distinct=True))
-            .order_by("id")
-        )
-        talent_counts = dict(
-            Talent.objects.filter(province_zone_q(user, "zone__division__code"))
-            .values_list("zone_id")
-            .annotate(n=Count("id"))
-            .values_list("zone_id", "n")
-        )
-        for z in ctx["zones"]:
-            z.talent_count = talent_counts.get(z.id, 0)
-    else:
+    parts = []
+    for section in shell.sections_for(user.role):
+        section_ctx = section.context(user)
+        if section_ctx is not None:
+            parts.append(render_to_string(section.template, {"role": user.role, **section_ctx}))
+    ctx["sections"] = mark_safe("".join(parts))  # noqa: S308  (rendered templates, escaped there)
+    if user.role not in (Role.TALENT, Role.HR, Role.PROVINCE):
         ctx["cards"] = [
-            (label, _count(model, user, **flt), url)
-            for label, model, flt, url in (
-                (gettext_noop("人才"), Talent, {}, "registry:talent_list"),
-                (gettext_noop("企业"), Enterprise, {}, "registry:enterprise_list"),
-                (gettext_noop("创新平台"), Platform, {}, "registry:platform_list"),
-                (gettext_noop("项目"), Project, {}, "registry:project_list"),
-                (gettext_noop("在招岗位"), Position, {"status": "open"}, "recruitment:position_list"),
-                (gettext_noop("人才需求"), PersonnelDemand, {"status": "open"}, "recruitment:demand_list"),
-                (
-                    gettext_noop("可分配公寓"),
-                    ApartmentUnit,
-                    {"status": "available"},
-                    "housing:apartment_list",
-                ),
-                (gettext_noop("政策"), Policy, {}, "policies:policy_list"),
-            )
-            if can(user, model, "view")
+            (stat.label, _count(stat.model, user, **stat.filters), stat.url_name)
+            for stat in shell.stats()
+            if can(user, stat.model, "view")
         ]
-        if has_perm(user, "policies.claim.approve") or has_perm(user, "policies.review.view"):
-            counts = policy_selectors.office_counts(user)
-            ctx["redemption"] = [
-                (label, counts[key], url)
-                for label, key, url, perm in (
-                    (
-                        gettext_noop("审核中"),
-                        "reviewing",
-                        reverse("policies:claim_batch"),
-                        "policies.claim.approve",
-                    ),
-                    (
-                        gettext_noop("待拨付"),
-                        "approved",
-                        reverse("policies:claim_list") + "?status=approved",
-                        "policies.claim.pay",
-                    ),
-                    (
-                        gettext_noop("待处理复核"),
-                        "open_reviews",
-                        reverse("policies:review_list"),
-                        "policies.review.view",
-                    ),
-                )
-                if has_perm(user, perm)
-            ]
     return ctx

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def _text(errors: FieldErrors, data: dict[str, Any], name: str, label: str, limi
 
 def validate(zone_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """The announcement's fields from a form, or a ValidationError naming every bad field."""
-    from talentpark.accounts.models import Department
+    Department = apps.get_model("accounts", "Department")  # the kernel names it by label only
 
     errors = FieldErrors()
     clean: dict[str, Any] = {

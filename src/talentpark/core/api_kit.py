@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any, get_args
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -38,7 +39,7 @@ from ninja.utils import check_csrf
 from pydantic import AfterValidator, BaseModel, BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
-from talentpark.accounts.access import can, get_for
+from talentpark.core.access import can, get_for
 from talentpark.core.listing import Listing
 from talentpark.core.validation import error_list, parse_date, starts_like_formula
 
@@ -91,7 +92,7 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer tp_…`` — only the token's SHA-256 is stored."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from talentpark.accounts.models import APIToken
+        APIToken = apps.get_model("accounts", "APIToken")  # the kernel names it by label only
 
         token = token.strip()
         if not token:

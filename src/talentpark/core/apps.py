@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self) -> None:
-        from talentpark.core import zone_versions
+        from talentpark.core import access, shell, zone_versions  # noqa: F401  (the kernel's grants and menus)
 
         zone_versions.connect()

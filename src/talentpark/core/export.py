@@ -60,8 +60,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from talentpark.accounts.access import can, has_perm, sees_people, shown
 from talentpark.core import audit
+from talentpark.core.access import can, has_perm, sees_people, shown
 from talentpark.core.context import ActionContext
 from talentpark.core.fields import EncryptedPIIField
 from talentpark.core.pii import Sensitive

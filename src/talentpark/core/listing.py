@@ -1,7 +1,7 @@
 """Declarative list and detail pages, shared by every registry.
 
 A :class:`Listing` names a model's columns, filters and detail sections once; its views
-fetch rows only through :func:`talentpark.accounts.access.restrict`, paginate, and
+fetch rows only through :func:`talentpark.core.access.restrict`, paginate, and
 render one template. Adding a registry page is a configuration, not a new view.
 """
 
@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext
 
-from talentpark.accounts.access import can, get_for, restrict, shown
+from talentpark.core.access import can, get_for, restrict, shown
 from talentpark.core.audit import history
 from talentpark.core.export import export_listing, export_options
 
@@ -147,6 +147,15 @@ class Listing:
     shows_pii: bool = False
     namespace: str = ""
     extra_context: Callable[[Any, Any], dict[str, Any]] | None = field(default=None)
+
+    def add_related(self, related: Related, *, before: str | None = None) -> None:
+        """Another app's list on this listing's detail page (e.g. an enterprise's positions, added
+        by ``recruitment``), registered when that app loads; placed before the list titled
+        ``before`` when there is one, else last. Registering one title twice replaces it."""
+        current = [r for r in self.related if r.title != related.title]
+        at = next((i for i, r in enumerate(current) if r.title == before), len(current))
+        current.insert(at, related)
+        self.related = tuple(current)
 
     # -- queries -------------------------------------------------------------
     def queryset(self, user: Any) -> models.QuerySet[Any]:

@@ -78,7 +78,7 @@ def action_label(code: str) -> str:
 
 
 def role_label(code: str) -> str:
-    from talentpark.accounts.roles import Role
+    from talentpark.core.roles import Role
 
     if code in Role.values:
         return gettext(str(Role(code).label))

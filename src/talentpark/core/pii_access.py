@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from talentpark.accounts.access import has_perm, restrict
+from talentpark.core.access import has_perm, restrict
 from talentpark.core.context import ActionContext
 from talentpark.core.models import PIIAccessLog
 from talentpark.core.pii import Sensitive

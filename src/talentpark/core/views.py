@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from talentpark.accounts.access import require_perm
-from talentpark.accounts.models import Department
 from talentpark.core import announcements, log_labels, notify
+from talentpark.core.access import require_perm
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Announcement, AuditLog, PIIAccessLog
 
@@ -178,7 +178,9 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         "values": values,
         "errors": errors,
         "audiences": Announcement.Audience.choices,
-        "departments": Department.objects.filter(zone_id=zone_id).order_by("path"),
+        "departments": apps.get_model("accounts", "Department")
+        .objects.filter(zone_id=zone_id)
+        .order_by("path"),
     }
     return render(request, "core/announcement_form.html", ctx, status=400 if errors else 200)
 

@@ -7,4 +7,4 @@ class HousingConfig(AppConfig):
     verbose_name = "人才公寓"
 
     def ready(self) -> None:
-        from talentpark.housing import access  # noqa: F401  (registers scopes)
+        from talentpark.housing import access, shell  # noqa: F401  (scopes and grants, menus and home)

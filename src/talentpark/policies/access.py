@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from talentpark.accounts.access import register_scope, zone_public_scope, zone_q
+from talentpark.accounts.access import grant, register_scope, zone_public_scope, zone_q
 from talentpark.accounts.models import Department
 from talentpark.accounts.roles import DataScope, Role
 from talentpark.policies.models import (
@@ -162,3 +162,27 @@ def review_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
 @register_scope(LedgerEntry, "policies.ledger")
 def ledger_scope(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     return qs.filter(zone_q(user))
+
+
+# What each role may do in 政策兑现 (rows: the scopes above).
+grant(
+    {
+        Role.TALENT: {"policies.policy.view", "policies.claim.view", "policies.claim.own"},
+        Role.HR: {"policies.policy.view", "policies.claim.view", "policies.claim.own"},
+        Role.SPECIALIST: {"policies.policy.view", "policies.claim.view"},
+        Role.DEPT: {"policies.policy.view", "policies.claim.view", "policies.claim.approve"},
+        Role.OFFICE: {
+            "policies.policy.view",
+            "policies.policy.change",
+            "policies.claim.view",
+            "policies.claim.approve",
+            "policies.claim.pay",  # the office's finance desk records payments in the ledger
+            "policies.review.view",
+            "policies.review.handle",
+            "policies.ledger.view",
+        },
+        Role.AMBASSADOR: {"policies.policy.view"},
+        Role.PARTNER: {"policies.policy.view"},
+        Role.PROVINCE: {"policies.policy.view"},
+    }
+)

@@ -7,4 +7,9 @@ class PoliciesConfig(AppConfig):
     verbose_name = "政策库"
 
     def ready(self) -> None:
-        from talentpark.policies import access, notices, search_documents  # noqa: F401  (scopes, notice kinds, search kinds)
+        from talentpark.policies import (  # noqa: F401  (scopes and grants, notice kinds, search, menus and home)
+            access,
+            notices,
+            search_documents,
+            shell,
+        )

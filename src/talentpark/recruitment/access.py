@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from talentpark.accounts.access import register_scope, zone_public_scope, zone_q
+from talentpark.accounts.access import grant, register_scope, zone_public_scope, zone_q
 from talentpark.accounts.roles import Role
 from talentpark.recruitment.models import PersonnelDemand, Position
 from talentpark.registry.access import hr_enterprise_id
@@ -26,3 +26,16 @@ def demand_scope(user: Any, qs: QuerySet[PersonnelDemand], action: str) -> Query
     if user.role in (Role.OFFICE, Role.SPECIALIST, Role.DEPT) and action == "view":
         return qs.filter(zone_q(user))
     return qs.none()
+
+
+# What each role may do in 招聘引才 (rows: the scopes above).
+grant(
+    {
+        Role.TALENT: {"recruitment.position.view"},
+        Role.HR: {"recruitment.position.view", "recruitment.position.change", "recruitment.demand.view"},
+        Role.SPECIALIST: {"recruitment.position.view", "recruitment.demand.view"},
+        Role.DEPT: {"recruitment.position.view", "recruitment.demand.view"},
+        Role.OFFICE: {"recruitment.position.view", "recruitment.demand.view"},
+        Role.AMBASSADOR: {"recruitment.position.view"},
+    }
+)

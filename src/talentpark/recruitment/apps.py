@@ -7,4 +7,9 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "招聘"
 
     def ready(self) -> None:
-        from talentpark.recruitment import access, search_documents  # noqa: F401  (registers scopes, search kinds)
+        from talentpark.recruitment import (  # noqa: F401  (scopes and grants, related lists, search, menus)
+            access,
+            pages,
+            search_documents,
+            shell,
+        )

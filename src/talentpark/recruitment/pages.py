@@ -1,6 +1,8 @@
+from talentpark.accounts.access import restrict
 from talentpark.core.codes import Degree
-from talentpark.core.listing import Col, Filter, Listing
+from talentpark.core.listing import Col, Filter, Listing, Related
 from talentpark.recruitment.models import PersonnelDemand, Position
+from talentpark.registry.pages import ENTERPRISES
 
 POSITIONS = Listing(
     model=Position,
@@ -82,3 +84,20 @@ DEMANDS = Listing(
     ),
 )
 LISTINGS = (POSITIONS, DEMANDS)
+
+
+# The enterprise's open and past positions on its 企业库 page.
+ENTERPRISES.add_related(
+    Related(
+        "招聘岗位",
+        lambda e, u: restrict(Position.objects.filter(enterprise=e), u)[:20],
+        (
+            Col("岗位", "title", link=True),
+            Col("人数", "headcount"),
+            Col("学历", "min_degree"),
+            Col("状态", "status"),
+        ),
+        "recruitment:position_detail",
+    ),
+    before="在职人才",
+)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from talentpark.accounts.access import (
     data_scope_q,
+    grant,
     register_scope,
     talent_zone_ids,
     zone_public_scope,
@@ -65,3 +66,28 @@ register_scope(IndustryChain, "registry.chain")(zone_public_scope)
 def import_job_scope(user: Any, qs: QuerySet[ImportJob], action: str) -> QuerySet[ImportJob]:
     """Excel import jobs: the action is "import" (permission ``registry.import``); only one's own."""
     return qs.filter(zone_q(user), user=user) if action == "import" else qs.none()
+
+
+# What each role may do in 一网四库 (rows: the scopes above).
+_READ = {"registry.enterprise.view", "registry.platform.view", "registry.project.view", "registry.chain.view"}
+grant(
+    {
+        Role.TALENT: _READ | {"registry.talent.view", "registry.talent.change_self"},
+        Role.HR: _READ | {"registry.enterprise.change"},
+        Role.SPECIALIST: _READ
+        | {"registry.talent.view", "registry.talent.change", "registry.enterprise.change"},
+        Role.DEPT: _READ | {"registry.talent.view"},
+        Role.OFFICE: _READ
+        | {
+            "registry.talent.view",
+            "registry.talent.change",
+            "registry.enterprise.change",
+            "registry.platform.change",
+            "registry.project.change",
+            "registry.import",  # Excel import of talents, enterprises, platforms and projects
+        },
+        Role.AMBASSADOR: {"registry.enterprise.view"},
+        # Figures across all zones, never personal data: no talent access.
+        Role.PROVINCE: _READ,
+    }
+)

@@ -7,4 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "一网四库"
 
     def ready(self) -> None:
-        from talentpark.registry import access, contacts, search_documents  # noqa: F401  (scopes, addresses, search)
+        from talentpark.registry import (  # noqa: F401  (scopes and grants, addresses, search, menus and home)
+            access,
+            contacts,
+            search_documents,
+            shell,
+        )

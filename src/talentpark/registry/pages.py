@@ -9,7 +9,6 @@ from django.db.models import Q
 from talentpark.accounts.access import restrict
 from talentpark.core.codes import Degree, ProfessionalTitle
 from talentpark.core.listing import Col, Filter, Listing, Related
-from talentpark.recruitment.models import Position
 from talentpark.registry.models import (
     ChainRole,
     Enterprise,
@@ -201,17 +200,6 @@ ENTERPRISES = Listing(
             lambda e, u: restrict(e.projects.all(), u),
             (Col("项目名称", "name", link=True), Col("类型", "kind"), Col("状态", "status")),
             "registry:project_detail",
-        ),
-        Related(
-            "招聘岗位",
-            lambda e, u: restrict(Position.objects.filter(enterprise=e), u)[:20],
-            (
-                Col("岗位", "title", link=True),
-                Col("人数", "headcount"),
-                Col("学历", "min_degree"),
-                Col("状态", "status"),
-            ),
-            "recruitment:position_detail",
         ),
         Related(
             "在职人才",

@@ -1,3 +1,4 @@
+from talentpark.registry import profile
 from talentpark.registry.pages import LISTINGS
 from talentpark.registry.views import enterprise_edit, unmask_pii
 
@@ -8,6 +9,9 @@ from django.urls import path  # noqa: E402
 urlpatterns = [u for listing in LISTINGS for u in listing.urls()] + [
     path("enterprise/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
     path("talent/<int:pk>/unmask/", unmask_pii, name="talent_unmask"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile-changes/", profile.profile_change_list, name="profile_change_list"),
+    path("profile-changes/<int:pk>/review/", profile.profile_change_review, name="profile_change_review"),
 ]
 
 # Excel import (registry.excel): the office's template, upload, preview, progress and commit pages.

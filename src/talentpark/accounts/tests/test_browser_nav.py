@@ -15,7 +15,7 @@ def test_the_talents_profile_fits_a_375px_phone(world, live_server, browser):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
     login(page, live_server.url, "tina")
-    page.goto(live_server.url + "/profile/")
+    page.goto(live_server.url + "/registry/profile/")
     assert page.locator("h1").first.inner_text().strip() == "我的档案"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width

@@ -71,13 +71,13 @@ def test_a_talents_lists_offer_no_export(world) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_she_sees_and_edits_her_own_profile(world) -> None:
     tina = _client(world.tina)
-    page = tina.get(reverse("accounts:profile"))
+    page = tina.get(reverse("registry:profile"))
     html = page.content.decode()
     assert page.status_code == 200 and "唐娜" in html and "我的档案" in html
     phone = world.talent.person.phone.plaintext_for_processing()
     assert phone not in html and world.talent.person.id_number.plaintext_for_processing() not in html
     response = tina.post(
-        reverse("accounts:profile"),
+        reverse("registry:profile"),
         {"talent": world.talent.pk, "email": "tn@example.com", "highest_degree": Degree.BOSHI, "phone": ""},
     )
     assert response.status_code == 302
@@ -87,16 +87,16 @@ def test_she_sees_and_edits_her_own_profile(world) -> None:
     assert talent.person.phone.plaintext_for_processing() == phone  # blank phone keeps the current one
     change = ProfileChange.objects.get(talent=talent)
     assert change.changes == {"highest_degree": Degree.BOSHI}
-    html = tina.get(reverse("accounts:profile")).content.decode()
+    html = tina.get(reverse("registry:profile")).content.decode()
     assert "待人才办审核的变更" in html and "博士研究生" in html
-    bad = tina.post(reverse("accounts:profile"), {"talent": world.talent.pk, "email": "oops"})
+    bad = tina.post(reverse("registry:profile"), {"talent": world.talent.pk, "email": "oops"})
     assert bad.status_code == 400 and "电子邮箱：格式不正确" in bad.content.decode()
     # staff have no 我的档案; another talent cannot reach tina's record
-    assert _client(world.bob).get(reverse("accounts:profile")).status_code == 403
+    assert _client(world.bob).get(reverse("registry:profile")).status_code == 403
     other = UserFactory(username="tom", role="talent", zone=None)
     world.carols_talent.person.user = other
     world.carols_talent.person.save(update_fields=["user"])
-    assert _client(other).get(reverse("accounts:profile"), {"t": world.talent.pk}).status_code == 404
+    assert _client(other).get(reverse("registry:profile"), {"t": world.talent.pk}).status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)

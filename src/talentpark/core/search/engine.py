@@ -4,7 +4,7 @@
    holds are left out (and reported), since they could only empty the AND.
 2. **AND first.** The database finds the records holding every token (FTS5 ``MATCH`` /
    ``tsv @@ tsquery``), keeps those the user may see — one correlated ``EXISTS`` over
-   :func:`~talentpark.accounts.access.restrict` per kind, i.e. a primary-key probe per match
+   :func:`~talentpark.core.access.restrict` per kind, i.e. a primary-key probe per match
    rather than a list of every visible record — and the active facet filters, and ranks only
    those matches (:mod:`~talentpark.core.search.ranking`), returning the best ``MAX_RESULTS``.
 3. **OR only when AND finds less than a page.** It matches on the query's rarest tokens
@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from talentpark.accounts.access import can, restrict
+from talentpark.core.access import can, restrict
 from talentpark.core.search import backends
 from talentpark.core.search.documents import (
     FACET_BY_PARAM,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from talentpark.core import i18n_inventory as inv
+from talentpark.tooling import i18n_inventory as inv
 
 PO = inv.po_path("en")
 MO = PO.with_suffix(".mo")

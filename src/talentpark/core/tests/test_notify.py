@@ -145,7 +145,7 @@ def test_the_inbox_shows_her_own_live_notices_and_reads_them(world) -> None:
 
 
 def test_her_home_lists_unread_notices_and_the_settings_page_saves(world) -> None:
-    notify.notify("system", "请完善您的人才档案", [world.tina.pk], link=reverse("accounts:profile"))
+    notify.notify("system", "请完善您的人才档案", [world.tina.pk], link=reverse("registry:profile"))
     tina = _client(world.tina)
     home = tina.get(reverse("accounts:home")).content.decode()
     assert "未读消息" in home and "请完善您的人才档案" in home

@@ -154,8 +154,8 @@ def test_the_office_queue_is_scoped_and_reviews_through_the_page(world) -> None:
         _ctx(world.tina), talent, {"professional_title": ProfessionalTitle.VICE_SENIOR}
     )
     assert change is not None
-    queue = reverse("accounts:profile_change_list")
-    review = reverse("accounts:profile_change_review", args=[change.pk])
+    queue = reverse("registry:profile_change_list")
+    review = reverse("registry:profile_change_review", args=[change.pk])
     expected = {"alice": 200, "bob": 200, "carol": 200, "dave": 403, "tina": 403, "erin": 403}
     for persona, status in expected.items():
         response = _client(getattr(world, persona)).get(queue)

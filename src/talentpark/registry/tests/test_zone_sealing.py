@@ -20,9 +20,9 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from talentpark.accounts import access
 from talentpark.accounts.models import User
 from talentpark.accounts.roles import Role
+from talentpark.core import access
 from talentpark.core.models import Zone
 from talentpark.demo.generator import generate
 from talentpark.registry.models import Education, FamilyMember, Person, Talent
@@ -195,7 +195,7 @@ ROUTE_MODELS = {
     ("registry", "import_commit"): "registry.ImportJob",
     ("registry", "import_cancel"): "registry.ImportJob",
     ("registry", "import_marked"): "registry.ImportJob",
-    ("accounts", "profile_change_review"): "registry.ProfileChange",
+    ("registry", "profile_change_review"): "registry.ProfileChange",
     ("policies", "entry_reverse"): "policies.LedgerEntry",
     ("policies", "attachment_add"): "policies.Policy",
     ("policies", "attachment_download"): "policies.PolicyAttachment",

@@ -1,9 +1,9 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from talentpark.core import codetables
 from talentpark.core.models import Division, Industry
-from talentpark.registry.models import University
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             d = codetables.load_divisions(Division)
             i = codetables.load_industries(Industry)
-            u = codetables.load_universities(University, Division)
+            u = codetables.load_universities(apps.get_model("registry", "University"), Division)
         self.stdout.write(f"divisions {d}, industries {i}, universities {u}")

@@ -262,8 +262,8 @@ def runtime_sources() -> dict[str, set[str]]:
     """:func:`runtime_msgids` with where each string comes from."""
     from django.apps import apps
 
-    from talentpark.accounts.context import NAV, NAV_GROUPS
-    from talentpark.accounts.roles import Role
+    from talentpark.core import shell
+    from talentpark.core.roles import Role
 
     found: dict[str, set[str]] = {}
 
@@ -277,10 +277,12 @@ def runtime_sources() -> dict[str, set[str]]:
         for listing in pages.LISTINGS:
             for label in _listing_labels(listing):
                 add(label, f"{app}/pages.py")
-    for label, _url_name, _perm in NAV:
-        add(label, "accounts/context.py")
-    for label, _items in NAV_GROUPS:
-        add(label, "accounts/context.py")
+    for group, items in shell.nav_groups():
+        add(group, "core/shell.py")
+        for label, url_name, _perm in items:
+            add(label, f"{url_name.split(':')[0]}/shell.py")
+    for label, url_name, _perm in shell.talent_items():
+        add(label, f"{url_name.split(':')[0]}/shell.py")
     for model in apps.get_models():
         config = model._meta.app_config
         if config is None or not config.name.startswith("talentpark."):

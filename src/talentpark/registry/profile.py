@@ -189,4 +189,4 @@ def profile_change_review(request: HttpRequest, pk: int) -> HttpResponse:
             if approve
             else gettext("已退回%(n)s的档案变更，档案保持原值") % {"n": name},
         )
-    return redirect("accounts:profile_change_list")
+    return redirect("registry:profile_change_list")
