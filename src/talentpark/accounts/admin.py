@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from talentpark.accounts.admin_site import VerifiedAdminSite
 from talentpark.accounts.models import APIToken, Department, User
+
+# The admin asks for the second factor too (its login is the product's two-step login).
+admin.site.__class__ = VerifiedAdminSite
 
 
 @admin.register(User)

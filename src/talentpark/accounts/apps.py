@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from talentpark.accounts import login_log, pages  # noqa: F401  (registers scopes and receivers)
+        from talentpark.accounts import (  # noqa: F401  (registers scopes and receivers)
+            login_log,
+            pages,
+            security,  # records each sign-in's next step
+        )
 
         login_log.connect()

@@ -66,6 +66,7 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
             ("操作日志", "core:audit_list", "audit.view"),
             ("登录日志", "accounts:loginlog_list", "accounts.loginlog.view"),
             ("在线用户", "accounts:session_list", "accounts.session.view"),
+            ("账号安全", "accounts:security", None),
             ("修改密码", "accounts:password_change", None),
         ],
     ),
@@ -78,6 +79,7 @@ TALENT_NAV: list[NavItem] = [
     ("我的兑现", "policies:claim_list", "policies.claim.own"),
     ("岗位", "recruitment:position_list", "recruitment.position.view"),
     ("人才公寓", "housing:apartment_list", "housing.apartment.view"),
+    ("账号安全", "accounts:security", None),
     ("修改密码", "accounts:password_change", None),
 ]
 

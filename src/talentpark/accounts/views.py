@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from talentpark.accounts import passwords, security
 from talentpark.accounts.access import can, has_perm, province_zone_q, restrict, talent_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
@@ -31,8 +32,18 @@ from talentpark.registry.services import held_tier
 
 
 class LoginView(auth_views.LoginView):
+    """登录, step one: the password. An account with an authenticator goes on to the code step,
+    one that must enrol to 账号安全, an expired staff password to 修改密码 (accounts/security.py)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        step = security.next_step(self.request)
+        if step is None:
+            return url
+        return security.step_url(step, "" if url == reverse("accounts:home") else url)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -41,11 +52,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:home")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["rules"] = passwords.help_texts()
+        ctx["expired"] = security.next_step(self.request) == security.PASSWORD
+        ctx["next"] = security.safe_next(self.request, "")
+        return ctx
+
     def form_valid(self, form: Any) -> HttpResponse:
         change_password(ActionContext.from_request(self.request), form)
         update_session_auth_hash(self.request, form.user)
+        security.update(self.request, pw_expired=False)
         messages.success(self.request, gettext("密码已修改，下次请用新密码登录"))
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(security.after_step(self.request))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
