@@ -8,8 +8,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from talentpark.accounts.admin_site import VerifiedAdminSite
 from talentpark.accounts.models import APIToken, Department, User
 from talentpark.core.admin_kit import AuditedAdmin, ReadOnlyAdmin
+
+# The admin asks for the second factor too (its login is the product's two-step login).
+admin.site.__class__ = VerifiedAdminSite
 
 
 @admin.register(User)
