@@ -173,6 +173,11 @@ grant({role: {PEOPLE_VIEW} for role in Role.values if role != Role.PROVINCE})
 grant(
     {
         Role.SPECIALIST: {"pii.unmask"},
-        Role.OFFICE: {"pii.unmask", "audit.view", "core.announcement.change"},  # 通知公告
+        Role.OFFICE: {
+            "pii.unmask",
+            "audit.view",
+            "core.announcement.change",  # 通知公告
+            "core.job.change",  # 定时任务
+        },
     }
 )

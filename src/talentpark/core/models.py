@@ -416,6 +416,7 @@ class NoticePreference(models.Model):
         return f"{self.kind}/{self.channel}={self.enabled}"
 
 
+from talentpark.core.scheduling.models import JobRun, ScheduledJob, WorkerHeartbeat  # noqa: E402  (定时任务)
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [
@@ -425,10 +426,13 @@ __all__ = [
     "CodeSynonym",
     "Division",
     "Industry",
+    "JobRun",
     "Notice",
     "NoticeDelivery",
     "NoticePreference",
     "PIIAccessLog",
+    "ScheduledJob",
     "SearchDocument",
+    "WorkerHeartbeat",
     "Zone",
 ]
