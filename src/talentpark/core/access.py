@@ -155,6 +155,14 @@ def talent_zone_ids(user: Any) -> list[int]:
     return list(Zone.objects.filter(talent__person__user=user).values_list("pk", flat=True).distinct())
 
 
+def user_zone_ids(user: Any) -> list[int]:
+    """The zones whose records ``user`` acts in: a talent's (where she has a talent record),
+    anyone else's own zone (none for a user without one, such as the province viewer)."""
+    if getattr(user, "role", None) == Role.TALENT:
+        return talent_zone_ids(user)
+    return [user.zone_id] if getattr(user, "zone_id", None) else []
+
+
 def zone_public_scope(user: Any, qs: models.QuerySet[Any], action: str) -> models.QuerySet[Any]:
     """Non-personal rows (platforms, policies, jobs …): visible within the user's zone(s).
 
