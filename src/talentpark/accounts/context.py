@@ -63,6 +63,8 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
             ("组织机构", "accounts:department_list", "accounts.department.view"),
             ("用户管理", "accounts:user_list", "accounts.user.view"),
             ("通知公告", "core:announcement_list", "core.announcement.change"),
+            ("字典管理", "core:dictionary_list", "core.dictionary.change"),
+            ("参数管理", "core:parameter_list", "core.parameter.change"),
             ("操作日志", "core:audit_list", "audit.view"),
             ("登录日志", "accounts:loginlog_list", "accounts.loginlog.view"),
             ("在线用户", "accounts:session_list", "accounts.session.view"),

@@ -101,6 +101,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.session.view",  # 在线用户
             "accounts.session.change",  # 强制下线
             "core.announcement.change",  # 通知公告
+            "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
+            "core.parameter.change",  # 参数管理: platform-wide run-time parameters
         }
     ),
     Role.AMBASSADOR: frozenset(
