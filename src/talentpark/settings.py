@@ -243,12 +243,7 @@ TALENTPARK_SITE_URL = os.environ.get("TALENTPARK_SITE_URL", "http://127.0.0.1:80
 TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))
 TALENTPARK_API_PAGE_MAX = int(os.environ.get("TALENTPARK_API_PAGE_MAX", "200"))
 TALENTPARK_EXPORT_MAX_ROWS = int(os.environ.get("TALENTPARK_EXPORT_MAX_ROWS", "300000"))
-TALENTPARK_SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("TALENTPARK_SESSION_IDLE_MINUTES_STAFF", "30"))
-TALENTPARK_SESSION_IDLE_MINUTES_PUBLIC = int(os.environ.get("TALENTPARK_SESSION_IDLE_MINUTES_PUBLIC", "120"))
-TALENTPARK_SESSION_ABSOLUTE_HOURS_STAFF = int(os.environ.get("TALENTPARK_SESSION_ABSOLUTE_HOURS_STAFF", "8"))
-TALENTPARK_SESSION_ABSOLUTE_HOURS_PUBLIC = int(
-    os.environ.get("TALENTPARK_SESSION_ABSOLUTE_HOURS_PUBLIC", "24")
-)
+# (the session.* parameters' defaults are the TALENTPARK_SESSION_* settings above)
 # How old (seconds) a process's copy of the parameter overrides may be before it reads them again:
 # the longest a change takes to reach another worker (0 under pytest: every read is fresh).
 TALENTPARK_PARAMETER_TTL = float(

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from talentpark.accounts.roles import ROLE_PERMISSIONS, DataScope, Role
+from talentpark.accounts.roles import ROLE_PERMISSIONS, SYSTEM_ADMIN_PERMISSIONS, DataScope, Role
 
 ScopeFn = Callable[[Any, "models.QuerySet[Any]", str], "models.QuerySet[Any]"]
 
@@ -27,6 +27,8 @@ _SCOPES: dict[type[models.Model], tuple[str, ScopeFn]] = {}
 def has_perm(user: Any, perm: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if perm in SYSTEM_ADMIN_PERMISSIONS:
+        return bool(getattr(user, "is_superuser", False))  # 系统管理员 only, whatever the role
     return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
 
 

@@ -102,7 +102,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.session.change",  # 强制下线
             "core.announcement.change",  # 通知公告
             "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
-            "core.parameter.change",  # 参数管理: platform-wide run-time parameters
         }
     ),
     Role.AMBASSADOR: frozenset(
@@ -121,6 +120,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# 系统管理员 (the system administrator): the superuser account (the demo's ``sysadmin``), not a
+# business role. It holds these on top of its role's; no business role holds them (等保 三员分立:
+# the office runs the zone, the system administrator the platform).
+SYSTEM_ADMIN_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "core.parameter.change",  # 参数管理: platform-wide run-time parameters
+    }
+)
 
 # Names and contacts of people shown on records that are not themselves personal (an
 # enterprise's contact, a project's leader, a record's specialist). Every role holds it but

@@ -296,7 +296,7 @@ def synonym_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _parameters_user(request: HttpRequest) -> None:
-    if not _may(request.user, PARAMETER):
+    if not has_perm(request.user, PARAMETER):  # the 系统管理员 only (accounts.roles.SYSTEM_ADMIN_PERMISSIONS)
         raise PermissionDenied
 
 

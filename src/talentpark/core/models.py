@@ -395,9 +395,9 @@ class DictionaryItem(models.Model):
 class Parameter(models.Model):
     """An override of a run-time parameter declared in :mod:`talentpark.core.parameters`.
 
-    ``value`` empty (NULL) means "the default" (restored); the row stays so that ``revision``
-    (moved on every change) only grows: the process-local caches compare the table's sum of
-    revisions to know whether to read it again.
+    ``value`` empty (NULL) means "the default" (restored); the row stays, and ``revision`` counts
+    its changes. Each process keeps a copy of the overrides for ``TALENTPARK_PARAMETER_TTL``
+    seconds (see the module).
     """
 
     key = models.CharField("参数键", max_length=80, unique=True)

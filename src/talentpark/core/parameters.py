@@ -3,7 +3,7 @@
 Each parameter is declared once with :func:`register` (a key, a type, a Chinese label and help,
 bounds or choices) and takes its default from a setting that reads the environment
 (``TALENTPARK_LOGIN_FAILURE_LIMIT`` …), so an operator still configures a deployment the usual
-way. An office or system administrator overrides it on 系统管理 → 参数管理 (:func:`set_value`,
+way. The 系统管理员 (superuser) overrides it on 系统管理 → 参数管理 (:func:`set_value`,
 validated, one audit row) or restores the default (:func:`reset`). Code reads it with
 :func:`value`.
 
