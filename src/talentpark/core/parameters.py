@@ -351,6 +351,16 @@ register(
     minimum=1,
     maximum=1440,
 )
+
+
+def _within_cookie_age(hours: Any) -> str | None:
+    """An absolute limit must end before the session cookie does (SESSION_COOKIE_AGE, fixed at
+    deployment from the TALENTPARK_SESSION_ABSOLUTE_HOURS_* settings), or the cookie, not the
+    middleware, would end the session, unlogged."""
+    longest = (int(settings.SESSION_COOKIE_AGE) - 3600) // 3600
+    return f"不能大于{longest}（部署配置的会话有效期上限）" if int(hours) > longest else None
+
+
 register(
     "session.idle_minutes.staff",
     MINUTES,
@@ -384,6 +394,7 @@ register(
     minimum=1,
     maximum=72,
     unit="小时",
+    check=_within_cookie_age,
 )
 register(
     "session.absolute_hours.public",
@@ -396,6 +407,7 @@ register(
     minimum=1,
     maximum=720,
     unit="小时",
+    check=_within_cookie_age,
 )
 register(
     "list.page_size",
