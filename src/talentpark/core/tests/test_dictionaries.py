@@ -178,3 +178,13 @@ def test_the_office_adds_an_import_synonym_on_the_page_and_the_import_reads_it(w
     assert _validate(world.zone, highest_degree="全日制本科").rows[0].values["highest_degree"] == "21"
     page = alice.get(reverse("core:synonym_list")).content.decode()
     assert "全日制本科" in page and "新增检索同义词" in page
+    # Zone B's office neither sees nor changes zone A's spelling.
+    row = CodeSynonym.objects.get(zone=world.zone, spelling="全日制本科")
+    olga = _client(
+        User.objects.create_user("olga", password="x-Secret-123", role="office", zone=world.other_zone)
+    )
+    assert "全日制本科" not in olga.get(reverse("core:synonym_list")).content.decode()
+    assert olga.post(reverse("core:synonym_change", args=[row.pk]), {"remove": "1"}).status_code == 404
+    assert CodeSynonym.objects.filter(pk=row.pk).exists()
+    assert alice.post(reverse("core:synonym_change", args=[row.pk]), {"remove": "1"}).status_code == 302
+    assert not CodeSynonym.objects.filter(pk=row.pk).exists()

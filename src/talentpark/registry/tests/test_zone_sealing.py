@@ -37,6 +37,9 @@ EMPTY_IN_SECOND_ZONE = {
     "policies.PolicyAttachment",  # uploaded by an office, see policies/tests/test_policy_authoring.py
     "core.ZoneVersion",  # moved on commit, which a test transaction never reaches (core/tests/test_zone_versions.py)
     "accounts.UserSession",  # a live sign-in; zone B's office cannot end zone A's (accounts/tests/test_sessions.py)
+    "core.Dictionary",  # an office's own list, see core/tests/test_dictionaries.py (zone B's office gets 404)
+    "core.DictionaryItem",
+    "core.CodeSynonym",  # an office's own spellings, see core/tests/test_dictionaries.py (zone B's office gets 404)
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -152,7 +155,7 @@ def _listings() -> list[Any]:
 def _zone_of(model: type[models.Model]) -> str | None:
     if any(f.name == "zone" for f in model._meta.concrete_fields):
         return "zone"
-    for path in ("policy__zone", "talent__zone", "claim__zone", "version__policy__zone"):
+    for path in ("policy__zone", "talent__zone", "claim__zone", "version__policy__zone", "dictionary__zone"):
         try:
             model._default_manager.filter(**{path: None})
             return path
@@ -210,6 +213,8 @@ ROUTE_MODELS = {
     ("policies", "run_retry"): "policies.PublishRun",
     ("policies", "review_resolve"): "policies.ReviewRequest",
     ("core", "inbox_open"): "core.Notice",
+    ("core", "dictionary_item_edit"): "core.DictionaryItem",
+    ("core", "synonym_change"): "core.CodeSynonym",
 }
 
 
