@@ -255,7 +255,7 @@ def synonym_list(request: HttpRequest) -> HttpResponse:
         for s in qs.order_by("table", "code")
     ]
     history = AuditLog.objects.filter(action__startswith="core.synonym.")
-    history = history.filter(zone_id=zone_id) if zone_id else history.filter(zone__isnull=True)
+    history = history.filter(zone_id=zone_id) if zone_id else history.filter(zone_id__isnull=True)
     context = {
         "rows": rows,
         "tables": tables,

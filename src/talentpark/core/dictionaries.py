@@ -143,7 +143,8 @@ def save_dictionary(
     fields = ("code", "name", "description")
     with transaction.atomic():
         if obj is None:
-            if Dictionary.objects.filter(zone_id=zone_id, code=clean["code"]).exists():
+            scope = Q(zone_id=zone_id) if zone_id is not None else Q(zone__isnull=True)
+            if Dictionary.objects.filter(scope, code=clean["code"]).exists():
                 raise ValidationError({"code": f"字典编码：“{clean['code']}”已存在"})
             obj = Dictionary.objects.create(zone_id=zone_id, **clean)
             before = None

@@ -229,7 +229,7 @@ def _overrides() -> dict[str, str]:
     if copy is not None and now - copy.read_at < ttl:
         return copy.overrides
     rows = Parameter.objects.filter(value__isnull=False).values_list("key", "value")
-    copy = _Copy(dict(rows), now)
+    copy = _Copy({key: raw for key, raw in rows if raw is not None}, now)
     _copy = copy  # one assignment: threads of the process share it without a lock
     return copy.overrides
 

@@ -188,3 +188,18 @@ def test_the_office_adds_an_import_synonym_on_the_page_and_the_import_reads_it(w
     assert CodeSynonym.objects.filter(pk=row.pk).exists()
     assert alice.post(reverse("core:synonym_change", args=[row.pk]), {"remove": "1"}).status_code == 302
     assert not CodeSynonym.objects.filter(pk=row.pk).exists()
+
+
+def test_a_superuser_without_a_zone_keeps_the_platform_wide_lists(world):
+    root = _client(
+        User.objects.create_user("root", password="x-Secret-123", role="office", is_superuser=True)
+    )
+    for url in (reverse("core:dictionary_list"), reverse("core:synonym_list")):
+        assert root.get(url).status_code == 200, url
+    platform = _platform()
+    assert _add(root, platform, label="泰山学者", level="provincial").status_code == 302
+    # Every zone without its own list reads the platform's, at once (each zone's version moved).
+    for zone in (world.zone, world.other_zone):
+        found = dictionaries.match(dictionaries.PROGRAMMES, zone.pk, "泰山学者")
+        assert found is not None and found.extra["level"] == "provincial"
+    assert "新增字典项" in root.get(reverse("core:dictionary_detail", args=[platform.pk])).content.decode()
