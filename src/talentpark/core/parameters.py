@@ -12,7 +12,8 @@ rows). Each process keeps them in memory and reads the table again when its copy
 ``TALENTPARK_PARAMETER_TTL`` seconds (2 by default; 0 under pytest, so every read is fresh): one
 small query per process per two seconds, and no read on the hot path in between. The process
 that makes a change forgets its copy when the change commits, so its next read sees it at once;
-every other web worker or task worker sees it within the TTL. That bound is the whole staleness
+every other web worker or task worker sees it within the TTL. (It also forgets at once, so the
+same thread reads its own change before the commit, as a test transaction does.) That bound is the whole staleness
 guarantee: a change never needs a restart, and no request waits on a lock for it.
 
 Defaults are read from the settings on every call (not cached), so ``override_settings`` in tests
@@ -68,16 +69,18 @@ class Spec:
     check: Callable[[Any], str | None] | None = field(default=None, compare=False)
 
     def default(self) -> Any:
-        return self.parse(getattr(settings, self.setting))
+        """The deployment's value (its setting): typed, but not held to the bounds, which guard
+        what is typed on 参数管理 — an operator's configuration (or a test's) is taken as given."""
+        return self.parse(getattr(settings, self.setting), bounded=False)
 
-    def parse(self, raw: Any) -> Any:
+    def parse(self, raw: Any, *, bounded: bool = True) -> Any:
         """The typed value of ``raw`` (a stored text, a form field, a setting), or a
         ValidationError whose message is the reason in Chinese."""
         if self.type in (INT, MINUTES):
             number = _int(raw)
-            if self.minimum is not None and number < self.minimum:
+            if bounded and self.minimum is not None and number < self.minimum:
                 raise ValidationError(f"不能小于{self.minimum}")
-            if self.maximum is not None and number > self.maximum:
+            if bounded and self.maximum is not None and number > self.maximum:
                 raise ValidationError(f"不能大于{self.maximum}")
             value: Any = number
         elif self.type == BOOL:
@@ -95,7 +98,7 @@ class Spec:
                 raise ValidationError("不能为空")
             if len(value) > self.max_length:
                 raise ValidationError(f"不能超过{self.max_length}字")
-        if self.check is not None and (reason := self.check(value)):
+        if bounded and self.check is not None and (reason := self.check(value)):
             raise ValidationError(reason)
         return value
 
@@ -295,7 +298,8 @@ def set_value(ctx: ActionContext, key: str, raw: Any) -> Parameter:
             before={**before, "default": declared.text(declared.default())},
             after=_state(row, declared),
         )
-        transaction.on_commit(forget)
+        forget()  # this thread reads its own change at once (it sees its uncommitted row) …
+        transaction.on_commit(forget)  # … and a copy another thread read meanwhile is dropped
     return row
 
 
@@ -318,7 +322,8 @@ def reset(ctx: ActionContext, key: str) -> Parameter | None:
             before=before,
             after={"key": key, "value": None, "default": declared.text(declared.default())},
         )
-        transaction.on_commit(forget)
+        forget()  # this thread reads its own change at once (it sees its uncommitted row) …
+        transaction.on_commit(forget)  # … and a copy another thread read meanwhile is dropped
     return row
 
 

@@ -84,6 +84,8 @@ def test_full_width_digits_are_accepted_and_a_change_and_a_reset_are_each_audite
 
 @pytest.mark.django_db
 def test_the_default_comes_from_the_settings_until_overridden(sysadmin):
+    with override_settings(TALENTPARK_PAGE_SIZE=2):  # the deployment's value is not held to the bounds
+        assert parameters.value("list.page_size") == 2
     with override_settings(TALENTPARK_PAGE_SIZE=7):
         assert parameters.value("list.page_size") == 7
         parameters.set_value(_ctx(sysadmin), "list.page_size", "9")
