@@ -188,3 +188,35 @@ def test_every_parameter_has_a_chinese_label_a_group_and_a_valid_default(setting
         assert spec.label and spec.group in parameters.GROUPS, spec.key
         assert getattr(settings, spec.setting) is not None, spec.key
         spec.default()  # validates, or raises
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_parameter_are_each_applied_and_audited(sysadmin):
+    """Four administrators save the same (not yet overridden) parameter at once: the row is created
+    once, every change is counted and audited, and the value is one of theirs."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def save(size: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            parameters.set_value(_ctx(sysadmin), "list.page_size", str(size))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(size,)) for size in (10, 20, 30, 40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    row = Parameter.objects.get(key="list.page_size")
+    assert row.revision == 4
+    assert AuditLog.objects.filter(action="core.parameter.change").count() == 4
+    assert parameters.value("list.page_size") == int(row.value or 0) in (10, 20, 30, 40)
