@@ -203,3 +203,26 @@ def test_a_superuser_without_a_zone_keeps_the_platform_wide_lists(world):
         found = dictionaries.match(dictionaries.PROGRAMMES, zone.pk, "泰山学者")
         assert found is not None and found.extra["level"] == "provincial"
     assert "新增字典项" in root.get(reverse("core:dictionary_detail", args=[platform.pk])).content.decode()
+
+
+def test_registering_a_talent_uses_the_zones_programme_names(world):
+    from talentpark.registry.services import register_talent
+    from talentpark.registry.tests.test_services import _input, ctx
+
+    own = dictionaries.localize(
+        ActionContext.system(zone_id=world.zone.pk), dictionaries.PROGRAMMES, world.zone.pk
+    )
+    dictionaries.save_item(
+        ActionContext.system(zone_id=world.zone.pk),
+        own,
+        {"label": "济宁高新区英才计划", "level": "zone", "aliases": "高新英才"},
+    )
+    talent = register_talent(
+        ctx(world.alice), world.zone, _input(programme_name="高新英才", programme_level="")
+    )
+    assert (talent.programme_name, talent.programme_level) == ("济宁高新区英才计划", "zone")
+    with pytest.raises(ValidationError) as caught:
+        register_talent(
+            ctx(world.alice), world.zone, _input(programme_name="高新英才", programme_level="provincial")
+        )
+    assert "入选人才计划：" in caught.value.message_dict["programme_level"][0]
