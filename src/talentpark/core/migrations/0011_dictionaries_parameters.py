@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 # The platform-wide definitions of the dictionaries the code reads; a zone's office gives each
-# its own items on 字典管理 (the demo generator writes the demo zones').
+# its own items on 字典管理 (设置本园区字典 copies the platform's; the demo writes none yet).
 DICTIONARIES = [
     (
         "talent_programme",
