@@ -61,13 +61,22 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
     "policies.PolicyAttachment": lambda attachment: attachment.policy.zone_id,
     "registry.EnterpriseAccount": lambda account: account.enterprise.zone_id,
     "registry.ChainSegment": lambda segment: segment.chain.zone_id,
+    # A platform-wide dictionary's items have no zone: core.dictionaries touches every zone.
+    "core.DictionaryItem": lambda item: item.dictionary.zone_id,
 }
 
 # Models shared by every zone or outside any zone's records: national code tables (loaded in bulk
 # by their own commands), sign-in machinery, the task queue. A cached page that shows a code's name
 # may show a renamed code up to FRAGMENT_TTL late.
 SHARED_APPS = frozenset({"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database"})
-SHARED = frozenset({"core.Division", "core.Industry", "registry.University"})
+SHARED = frozenset(
+    {
+        "core.Division",
+        "core.Industry",
+        "registry.University",
+        "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
+    }
+)
 
 
 class _Pending:

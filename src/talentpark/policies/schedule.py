@@ -1,5 +1,5 @@
 """The nightly 补充比对 as a scheduled job (``core.scheduling``): the row ``policies.sweep`` (every
-day at 02:00, created by the migration ``core/0013_scheduled_jobs``) runs :func:`sweep_zones` in the
+day at 02:00, created by the migration ``core/0014_scheduled_jobs``) runs :func:`sweep_zones` in the
 task worker. The office changes its time, disables it or runs it now under 系统管理 → 定时任务;
 ``talentpark policy_sweep`` still runs it by hand.
 """

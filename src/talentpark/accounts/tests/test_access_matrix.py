@@ -43,6 +43,10 @@ LIST_PAGES = {
     "core:announcement_list": {"alice"},
     "core:announcement_new": {"alice"},
     "core:job_list": {"alice"},  # 定时任务
+    "core:dictionary_list": {"alice"},  # 字典管理 of her zone (core/tests/test_dictionaries.py)
+    "core:dictionary_new": {"alice"},
+    "core:synonym_list": {"alice"},
+    "core:parameter_list": set(),  # 参数管理: the 系统管理员 (superuser) only (core/tests/test_parameters.py)
 }
 
 API_LISTS = {
@@ -200,3 +204,26 @@ def test_anonymous_requests_are_sent_to_login_or_refused(world):
         assert response.status_code == 302 and "/login/" in response["Location"], url_name
     for url in API_LISTS:
         assert client.get(url).status_code == 401, url
+
+
+@pytest.mark.django_db
+def test_parameters_are_the_system_administrators_alone(world):
+    """参数管理 belongs to the 系统管理员 (a superuser, whatever her role), not to any business role:
+    the office (alice) gets 403 on the list and on a parameter's page, the superuser 200."""
+    from talentpark.accounts.models import User
+
+    root = User.objects.create_user(
+        "sysadmin", password="x-Secret-123", role="office", zone=world.alice.zone, is_superuser=True
+    )
+    pages = [reverse("core:parameter_list"), reverse("core:parameter_edit", args=["list.page_size"])]
+    for persona in PERSONAS:
+        for page in pages:
+            assert _client(world, persona).get(page).status_code == 403, (persona, page)
+    admin = Client()
+    admin.force_login(root)
+    for page in pages:
+        assert admin.get(page).status_code == 200, page
+    assert admin.get(reverse("core:parameter_edit", args=["no.such_key"])).status_code == 404
+    home = _client(world, "alice").get(reverse("accounts:home")).content.decode()
+    assert reverse("core:parameter_list") not in home and reverse("core:dictionary_list") in home
+    assert reverse("core:parameter_list") in admin.get(reverse("accounts:home")).content.decode()

@@ -283,7 +283,7 @@ def test_run_now_is_refused_while_a_run_is_under_way(world: Any, counter: Counte
 
 @pytest.mark.django_db
 def test_the_migration_schedules_the_nightly_sweep_and_the_pruning(world: Any) -> None:
-    migration = importlib.import_module("talentpark.core.migrations.0013_scheduled_jobs")
+    migration = importlib.import_module("talentpark.core.migrations.0014_scheduled_jobs")
     ScheduledJob.objects.all().delete()
     migration.create_jobs(apps, None)
     migration.create_jobs(apps, None)  # idempotent

@@ -32,7 +32,7 @@ def remove_jobs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_audit_chain'),
+        ('core', '0013_dictionaries_parameters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
