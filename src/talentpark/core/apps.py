@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from talentpark.core import access, scheduling, shell, zone_versions  # noqa: F401  (grants, menus)
+        from talentpark.core import access, health, scheduling, shell, zone_versions  # noqa: F401  (grants, checks, menus)
         from talentpark.core.scheduling import service
 
         zone_versions.connect()

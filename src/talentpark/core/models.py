@@ -417,6 +417,8 @@ class NoticePreference(models.Model):
 
 
 from talentpark.core.scheduling.models import JobRun, ScheduledJob, WorkerHeartbeat  # noqa: E402  (定时任务)
+
+
 class Dictionary(models.Model):
     """字典: a list of values a zone's office edits itself (local talent programmes, service-desk
     categories), as opposed to the national code tables.
@@ -514,8 +516,8 @@ __all__ = [
     "NoticeDelivery",
     "NoticePreference",
     "PIIAccessLog",
-    "ScheduledJob",
     "Parameter",
+    "ScheduledJob",
     "SearchDocument",
     "WorkerHeartbeat",
     "Zone",

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from talentpark.core.access import require_perm
 from talentpark.core import log_labels, scheduling
+from talentpark.core.access import require_perm
 from talentpark.core.context import ActionContext
 from talentpark.core.scheduling import service
 from talentpark.core.scheduling.models import JobRun, ScheduledJob
