@@ -29,6 +29,12 @@ ALLOWED_HOSTS = [
 
 # Field encryption (PII): "kid:base64key" pairs; the first is active. Blind-index key separate.
 TALENTPARK_FIELD_KEYS = os.environ.get("TALENTPARK_FIELD_KEYS") or _local["field_keys"]
+# The keys read from var/secrets.json instead of the environment (`check --deploy` refuses them).
+TALENTPARK_KEYS_FROM_FILE = [
+    n
+    for n in ("DJANGO_SECRET_KEY", "TALENTPARK_FIELD_KEYS", "TALENTPARK_BLIND_INDEX_KEY")
+    if not os.environ.get(n)
+]
 TALENTPARK_BLIND_INDEX_KEY = os.environ.get("TALENTPARK_BLIND_INDEX_KEY") or _local["blind_index_key"]
 
 INSTALLED_APPS = [
@@ -263,3 +269,11 @@ TASKS = {
         )
     }
 }
+
+# 定时任务 (core.scheduling): the task worker's scheduler looks for due jobs every few seconds
+# and writes its heartbeat; the nightly pruning keeps task results and job runs this long.
+TALENTPARK_SCHEDULER_INTERVAL = float(os.environ.get("TALENTPARK_SCHEDULER_INTERVAL", "15"))
+TALENTPARK_TASK_RESULT_DAYS = int(os.environ.get("TALENTPARK_TASK_RESULT_DAYS", "30"))
+TALENTPARK_JOB_RUN_DAYS = int(os.environ.get("TALENTPARK_JOB_RUN_DAYS", "180"))
+# Web worker processes `serve` starts (several need PostgreSQL: `serve` and `check --deploy` refuse SQLite).
+TALENTPARK_WEB_WORKERS = int(os.environ.get("TALENTPARK_WEB_WORKERS", "1"))

@@ -200,6 +200,7 @@ grant(
             "pii.unmask",
             "audit.view",
             "core.announcement.change",  # 通知公告
+            "core.job.change",  # 定时任务
             "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
         },
     }

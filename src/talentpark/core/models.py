@@ -416,6 +416,9 @@ class NoticePreference(models.Model):
         return f"{self.kind}/{self.channel}={self.enabled}"
 
 
+from talentpark.core.scheduling.models import JobRun, ScheduledJob, WorkerHeartbeat  # noqa: E402  (定时任务)
+
+
 class Dictionary(models.Model):
     """字典: a list of values a zone's office edits itself (local talent programmes, service-desk
     categories), as opposed to the national code tables.
@@ -508,11 +511,14 @@ __all__ = [
     "DictionaryItem",
     "Division",
     "Industry",
+    "JobRun",
     "Notice",
     "NoticeDelivery",
     "NoticePreference",
     "PIIAccessLog",
     "Parameter",
+    "ScheduledJob",
     "SearchDocument",
+    "WorkerHeartbeat",
     "Zone",
 ]

@@ -43,6 +43,9 @@ IGNORED = frozenset(
         "core.NoticeDelivery",
         "core.NoticePreference",
         "core.SearchDocument",
+        "core.ScheduledJob",  # 定时任务: plumbing, no cached page shows it
+        "core.JobRun",
+        "core.WorkerHeartbeat",
         "registry.ImportJob",
         "policies.PublishRun",
         "accounts.User",  # signing in writes last_login; homes key on the user's own fields instead

@@ -42,6 +42,7 @@ LIST_PAGES = {
     "core:inbox_settings": set(PERSONAS),
     "core:announcement_list": {"alice"},
     "core:announcement_new": {"alice"},
+    "core:job_list": {"alice"},  # 定时任务
     "core:dictionary_list": {"alice"},  # 字典管理 of her zone (core/tests/test_dictionaries.py)
     "core:dictionary_new": {"alice"},
     "core:synonym_list": {"alice"},
@@ -82,6 +83,10 @@ def test_list_pages_and_api_lists_per_role(world, persona):
 
 
 def _object_matrix(world):
+    from talentpark.core.models import ScheduledJob
+
+    job = ScheduledJob.objects.create(kind="test.job", zone=world.zone, cron="0 2 * * *")
+    foreign_job = ScheduledJob.objects.create(kind="test.job", zone=world.other_zone, cron="0 2 * * *")
     t, ct, ft = world.talent.pk, world.carols_talent.pk, world.foreign_talent.pk
     e, oe, fe = world.enterprise.pk, world.other_enterprise.pk, world.foreign_enterprise.pk
     return [
@@ -148,6 +153,18 @@ def _object_matrix(world):
             None,
             {"alice": 200, "bob": 404, "carol": 200, "erin": 404, "frank": 200},
             {"dave", "tina", "pat", "amy", "paul"},
+        ),
+        (
+            reverse("core:job_detail", args=[job.pk]),
+            None,
+            {"alice": 200},
+            {"bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+        ),
+        (
+            reverse("core:job_detail", args=[foreign_job.pk]),
+            None,
+            {"alice": 404},  # another zone's job
+            {"bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
         ),
     ]
 
