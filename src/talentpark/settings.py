@@ -29,6 +29,12 @@ ALLOWED_HOSTS = [
 
 # Field encryption (PII): "kid:base64key" pairs; the first is active. Blind-index key separate.
 TALENTPARK_FIELD_KEYS = os.environ.get("TALENTPARK_FIELD_KEYS") or _local["field_keys"]
+# The keys read from var/secrets.json instead of the environment (`check --deploy` refuses them).
+TALENTPARK_KEYS_FROM_FILE = [
+    n
+    for n in ("DJANGO_SECRET_KEY", "TALENTPARK_FIELD_KEYS", "TALENTPARK_BLIND_INDEX_KEY")
+    if not os.environ.get(n)
+]
 TALENTPARK_BLIND_INDEX_KEY = os.environ.get("TALENTPARK_BLIND_INDEX_KEY") or _local["blind_index_key"]
 
 INSTALLED_APPS = [
@@ -169,9 +175,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock a username+IP after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("TALENTPARK_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
+# Login throttling (django-axes): lock a username+IP after repeated failures. The limit and the
+# lock time are run-time parameters (core/parameters.py, 参数管理): these are their defaults.
+TALENTPARK_LOGIN_FAILURE_LIMIT = int(os.environ.get("TALENTPARK_LOGIN_FAILURE_LIMIT", "5"))
+TALENTPARK_LOGIN_LOCK_MINUTES = int(os.environ.get("TALENTPARK_LOGIN_LOCK_MINUTES", "15"))
+AXES_FAILURE_LIMIT = "talentpark.core.parameters.axes_failure_limit"
+AXES_COOLOFF_TIME = "talentpark.core.parameters.axes_cooloff"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
@@ -262,8 +271,16 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("TALENTPARK_FROM_EMAIL", "noreply@talentpark.local")
 TALENTPARK_SITE_URL = os.environ.get("TALENTPARK_SITE_URL", "http://127.0.0.1:8000")
 
-TALENTPARK_PAGE_SIZE = 25
-TALENTPARK_API_PAGE_MAX = 200
+# Defaults of run-time parameters (core/parameters.py): the office overrides them on 参数管理.
+TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))
+TALENTPARK_API_PAGE_MAX = int(os.environ.get("TALENTPARK_API_PAGE_MAX", "200"))
+TALENTPARK_EXPORT_MAX_ROWS = int(os.environ.get("TALENTPARK_EXPORT_MAX_ROWS", "300000"))
+# (the session.* parameters' defaults are the TALENTPARK_SESSION_* settings above)
+# How old (seconds) a process's copy of the parameter overrides may be before it reads them again:
+# the longest a change takes to reach another worker (0 under pytest: every read is fresh).
+TALENTPARK_PARAMETER_TTL = float(
+    os.environ.get("TALENTPARK_PARAMETER_TTL", "0" if "pytest" in sys.modules else "2")
+)
 
 # Background work (policy publishing, recurring cycles): Django's tasks framework with the
 # database backend; `talentpark serve` runs a `db_worker` beside uvicorn. Tests run tasks
@@ -278,3 +295,11 @@ TASKS = {
         )
     }
 }
+
+# 定时任务 (core.scheduling): the task worker's scheduler looks for due jobs every few seconds
+# and writes its heartbeat; the nightly pruning keeps task results and job runs this long.
+TALENTPARK_SCHEDULER_INTERVAL = float(os.environ.get("TALENTPARK_SCHEDULER_INTERVAL", "15"))
+TALENTPARK_TASK_RESULT_DAYS = int(os.environ.get("TALENTPARK_TASK_RESULT_DAYS", "30"))
+TALENTPARK_JOB_RUN_DAYS = int(os.environ.get("TALENTPARK_JOB_RUN_DAYS", "180"))
+# Web worker processes `serve` starts (several need PostgreSQL: `serve` and `check --deploy` refuse SQLite).
+TALENTPARK_WEB_WORKERS = int(os.environ.get("TALENTPARK_WEB_WORKERS", "1"))

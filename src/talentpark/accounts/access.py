@@ -18,6 +18,7 @@ from talentpark.core.access import (
     sees_people,
     shown,
     talent_zone_ids,
+    user_zone_ids,
     zone_public_scope,
     zone_q,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "sees_people",
     "shown",
     "talent_zone_ids",
+    "user_zone_ids",
     "zone_public_scope",
     "zone_q",
 ]

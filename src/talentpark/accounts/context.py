@@ -45,12 +45,13 @@ def nav_for(user: Any) -> dict[str, Any]:
     return {"nav_items": [], "nav_groups": groups}
 
 
-# The navigation depends on the role's permissions and the language only: rendered once for each.
-_NAV_HTML: dict[tuple[str, str], str] = {}
+# The navigation depends on the role's permissions (and the 系统管理员's) and the language only:
+# rendered once for each.
+_NAV_HTML: dict[tuple[str, bool, str], str] = {}
 
 
 def nav_html(user: Any) -> str:
-    key = (user.role, get_language())
+    key = (user.role, bool(getattr(user, "is_superuser", False)), get_language())
     html = _NAV_HTML.get(key)
     if html is None:
         html = _NAV_HTML[key] = render_to_string("_nav.html", nav_for(user))

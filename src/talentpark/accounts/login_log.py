@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from talentpark.accounts.models import LoginEvent, User
 from talentpark.accounts.roles import Role
+from talentpark.core import parameters
 from talentpark.core.context import client_ip
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     # During a lock axes refuses before checking the password; it counts the attempt (and locks
     # again) unless told not to reset the cool-off, when it counts nothing.
     failures = getattr(request, "axes_failures_since_start", None) if request is not None else None
-    limit = int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
+    limit = int(parameters.value("login.failure_limit"))  # 参数管理 (axes reads the same)
     locked_before = request is not None and (
         (failures is not None and failures > limit)
         or (failures is None and getattr(request, "axes_locked_out", False))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from talentpark.accounts import sessions
 from talentpark.accounts.access import get_for, require_perm, restrict
 from talentpark.accounts.models import UserSession
 from talentpark.accounts.roles import Role
+from talentpark.core import parameters
 from talentpark.core.context import ActionContext
 
 
@@ -35,7 +35,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(role=role)
     else:
         role = ""
-    page = Paginator(qs, settings.TALENTPARK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, parameters.value("list.page_size")).get_page(request.GET.get("page"))
     staff, public = sessions.limits_for(Role.OFFICE), sessions.limits_for(Role.TALENT)
     ctx: dict[str, Any] = {
         "page": page,

@@ -2,8 +2,7 @@
 
 * **Limits** come from :func:`limits_for` alone: staff roles (specialist, dept, office) and the
   public ones (talent, hr, ambassador, partner, province) each have an idle limit and an absolute
-  one (``TALENTPARK_SESSION_*`` settings for now; run-time parameters later — change this one
-  function).
+  one (the ``session.*`` run-time parameters of 参数管理, defaults from ``TALENTPARK_SESSION_*``).
 * **Cheap**: the times live in the session itself (``LOGIN_AT``, ``SEEN``: epoch seconds). A request
   compares them with the limits and writes nothing; at most once a minute (``REFRESH``) it moves
   ``SEEN`` and the :class:`UserSession` row's ``last_seen_at`` (one session save, one UPDATE). The idle
@@ -36,7 +35,7 @@ from django.utils.translation import gettext, gettext_noop
 from talentpark.accounts import login_log
 from talentpark.accounts.models import LoginEvent, UserSession
 from talentpark.accounts.roles import STAFF_ROLES, Role
-from talentpark.core import audit
+from talentpark.core import audit, parameters
 from talentpark.core.context import ActionContext, client_ip
 
 log = logging.getLogger(__name__)
@@ -59,14 +58,15 @@ def is_staff_role(role: str) -> bool:
 def limits_for(user: Any) -> Limits:
     """The idle and absolute session limits of ``user`` (a user, or a role code).
 
-    The one place that reads them: today from settings (environment), later from the run-time
-    parameters ``session.idle_minutes.staff|public`` and ``session.absolute_hours.staff|public``.
+    The one place that reads them: the run-time parameters ``session.idle_minutes.staff|public``
+    and ``session.absolute_hours.staff|public`` (参数管理), whose defaults are the
+    ``TALENTPARK_SESSION_*`` settings. A change applies to the next request of every session.
     """
     role = getattr(user, "role", user)
-    kind = "STAFF" if is_staff_role(role) else "PUBLIC"
+    kind = "staff" if is_staff_role(role) else "public"
     return Limits(
-        idle=dt.timedelta(minutes=int(getattr(settings, f"TALENTPARK_SESSION_IDLE_MINUTES_{kind}"))),
-        absolute=dt.timedelta(hours=int(getattr(settings, f"TALENTPARK_SESSION_ABSOLUTE_HOURS_{kind}"))),
+        idle=dt.timedelta(minutes=int(parameters.value(f"session.idle_minutes.{kind}"))),
+        absolute=dt.timedelta(hours=int(parameters.value(f"session.absolute_hours.{kind}"))),
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from talentpark.accounts import passwords, security
-from talentpark.accounts.access import can, restrict, talent_zone_ids
+from talentpark.accounts.access import can, restrict, user_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
 from talentpark.core import announcements, notify, shell, zone_versions
@@ -86,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.role == Role.PROVINCE:
         mark = zone_versions.all_versions()
     else:
-        mark = zone_versions.versions([user.zone_id] if user.zone_id else [])
+        mark = zone_versions.versions(user_zone_ids(user))
     key = ":".join(
         str(part)
         for part in (
@@ -116,8 +116,7 @@ def _home_context(user: Any) -> dict[str, Any]:
     (``core.shell.home_section``), then, on staff homes, the apps' counts (``home_stat``)."""
     ctx: dict[str, Any] = {"role": user.role}
     if user.role != Role.PROVINCE:
-        zones = talent_zone_ids(user) if user.role == Role.TALENT else [user.zone_id] if user.zone_id else []
-        ctx["announcements"] = announcements.for_user(user, zones)
+        ctx["announcements"] = announcements.for_user(user, user_zone_ids(user))
     parts = []
     for section in shell.sections_for(user.role):
         section_ctx = section.context(user)

@@ -25,6 +25,10 @@ ScopeFn = Callable[[Any, "models.QuerySet[Any]", str], "models.QuerySet[Any]"]
 
 _SCOPES: dict[type[models.Model], tuple[str, ScopeFn]] = {}
 _GRANTS: dict[str, set[str]] = {role: set() for role in Role.values}
+# 系统管理员 (the system administrator) is the superuser account, not a business role: it holds
+# these on top of its role's, and no business role holds them (等保 三员分立: the office runs the
+# zone, the system administrator the platform).
+_SYSTEM_ADMIN: set[str] = set()
 
 
 def grant(grants: Mapping[str, Iterable[str]]) -> None:
@@ -36,6 +40,15 @@ def grant(grants: Mapping[str, Iterable[str]]) -> None:
         _GRANTS[role].update(perms)
 
 
+def grant_system_admin(*perms: str) -> None:
+    """Permissions only the 系统管理员 (a superuser) holds, whatever her role."""
+    _SYSTEM_ADMIN.update(perms)
+
+
+def system_admin_permissions() -> frozenset[str]:
+    return frozenset(_SYSTEM_ADMIN)
+
+
 def role_permissions() -> dict[str, frozenset[str]]:
     """What each role holds, from every app's grants (for the access matrix and the docs)."""
     return {role: frozenset(perms) for role, perms in _GRANTS.items()}
@@ -44,6 +57,8 @@ def role_permissions() -> dict[str, frozenset[str]]:
 def has_perm(user: Any, perm: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if perm in _SYSTEM_ADMIN:
+        return bool(getattr(user, "is_superuser", False))  # 系统管理员 only, whatever the role
     return perm in _GRANTS.get(user.role, ())
 
 
@@ -155,6 +170,14 @@ def talent_zone_ids(user: Any) -> list[int]:
     return list(Zone.objects.filter(talent__person__user=user).values_list("pk", flat=True).distinct())
 
 
+def user_zone_ids(user: Any) -> list[int]:
+    """The zones whose records ``user`` acts in: a talent's (where she has a talent record),
+    anyone else's own zone (none for a user without one, such as the province viewer)."""
+    if getattr(user, "role", None) == Role.TALENT:
+        return talent_zone_ids(user)
+    return [user.zone_id] if getattr(user, "zone_id", None) else []
+
+
 def zone_public_scope(user: Any, qs: models.QuerySet[Any], action: str) -> models.QuerySet[Any]:
     """Non-personal rows (platforms, policies, jobs …): visible within the user's zone(s).
 
@@ -173,6 +196,13 @@ grant({role: {PEOPLE_VIEW} for role in Role.values if role != Role.PROVINCE})
 grant(
     {
         Role.SPECIALIST: {"pii.unmask"},
-        Role.OFFICE: {"pii.unmask", "audit.view", "core.announcement.change"},  # 通知公告
+        Role.OFFICE: {
+            "pii.unmask",
+            "audit.view",
+            "core.announcement.change",  # 通知公告
+            "core.job.change",  # 定时任务
+            "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
+        },
     }
 )
+grant_system_admin("core.parameter.change")  # 参数管理: platform-wide run-time parameters

@@ -26,7 +26,6 @@ from decimal import Decimal
 from typing import Annotated, Any, get_args
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
@@ -39,6 +38,7 @@ from ninja.utils import check_csrf
 from pydantic import AfterValidator, BaseModel, BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
+from talentpark.core import parameters
 from talentpark.core.access import can, get_for
 from talentpark.core.listing import Listing
 from talentpark.core.validation import error_list, parse_date, starts_like_formula
@@ -385,7 +385,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 # -- listings --------------------------------------------------------------------------------
 def page_params(page: int, page_size: int) -> tuple[int, int]:
     page = max(1, page)
-    page_size = min(max(1, page_size), settings.TALENTPARK_API_PAGE_MAX)
+    page_size = min(max(1, page_size), parameters.value("api.page_max"))
     return page, page_size
 
 
@@ -402,7 +402,7 @@ def _list_params(listing: Listing) -> type[Schema]:
         "page": (PageNumber, 1),
         "page_size": (
             PageSize,
-            Field(25, description=f"每页条数，最多{settings.TALENTPARK_API_PAGE_MAX}条，超过按上限返回"),
+            Field(25, description="每页条数，超过上限（参数管理“接口每页最多条数”）按上限返回"),
         ),
     }
     if listing.search:

@@ -22,7 +22,8 @@
 * **Limits** (WEB-7): one export at a time per user in this process (a second one gets
   429 until the first has been sent or abandoned: the guard is released when the body
   iterator finishes, is closed — a client that goes away closes it — or the response is
-  closed), and at most ``TALENTPARK_EXPORT_MAX_ROWS`` rows in an .xlsx (CSV is
+  closed), and at most the ``export.xlsx_max_rows`` parameter rows in an .xlsx (参数管理;
+  its default is ``TALENTPARK_EXPORT_MAX_ROWS``; CSV is
   unbounded). Responses carry ``Cache-Control: no-store``.
 """
 
@@ -60,7 +61,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from talentpark.core import audit
+from talentpark.core import audit, parameters
 from talentpark.core.access import can, has_perm, sees_people, shown
 from talentpark.core.context import ActionContext
 from talentpark.core.fields import EncryptedPIIField
@@ -72,7 +73,6 @@ if TYPE_CHECKING:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DEFAULT_MAX_ROWS = 300_000
 STALE_SECONDS = 600
 
 
@@ -512,7 +512,7 @@ def export_listing(listing: Listing, request: HttpRequest) -> HttpResponse | Str
         qs = spec.prepare(qs)
     unmask = request.POST.get("unmask") == "1" and bool(spec.pii_fields)
     total = qs.count()
-    limit = int(getattr(settings, "TALENTPARK_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    limit = int(parameters.value("export.xlsx_max_rows"))  # 参数管理; default TALENTPARK_EXPORT_MAX_ROWS
     if fmt == "xlsx" and total > limit:
         return _message(
             request,

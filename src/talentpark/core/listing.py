@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models
@@ -27,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext
 
+from talentpark.core import parameters
 from talentpark.core.access import can, get_for, restrict, shown
 from talentpark.core.audit import history
 from talentpark.core.export import export_listing, export_options
@@ -200,7 +200,7 @@ class Listing:
         if not can(request.user, self.model, "view"):
             raise PermissionDenied
         qs, active = self.filtered(request)
-        paginator = Paginator(qs, settings.TALENTPARK_PAGE_SIZE)
+        paginator = Paginator(qs, parameters.value("list.page_size"))
         page = paginator.get_page(request.GET.get("page"))
         columns = shown(self.columns, request.user)
         # Labels are translated and the detail link reversed once per page, not once per cell / row.

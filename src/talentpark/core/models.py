@@ -416,6 +416,90 @@ class NoticePreference(models.Model):
         return f"{self.kind}/{self.channel}={self.enabled}"
 
 
+from talentpark.core.scheduling.models import JobRun, ScheduledJob, WorkerHeartbeat  # noqa: E402  (定时任务)
+
+
+class Dictionary(models.Model):
+    """字典: a list of values a zone's office edits itself (local talent programmes, service-desk
+    categories), as opposed to the national code tables.
+
+    A row without a zone is the platform-wide dictionary of its code; a zone's row of the same code
+    replaces it for that zone (see :func:`talentpark.core.dictionaries.items`).
+    """
+
+    zone = models.ForeignKey(
+        Zone, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="园区（空=全平台）"
+    )
+    code = models.CharField("字典编码", max_length=40)
+    name = models.CharField("字典名称", max_length=60)
+    description = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "字典"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code"], name="core_dictionary_unique_in_zone"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(zone__isnull=True), name="core_dictionary_unique_platform"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class DictionaryItem(models.Model):
+    """One value of a dictionary: the stored ``value``, the ``label`` people read, its place in
+    the list, whether it is offered, and optional data (a talent programme's level)."""
+
+    dictionary = models.ForeignKey(Dictionary, models.CASCADE, related_name="items", verbose_name="字典")
+    value = models.CharField("字典值", max_length=80)
+    label = models.CharField("显示名称", max_length=80)
+    sort = models.IntegerField("排序", default=0)
+    enabled = models.BooleanField("启用", default=True)
+    extra = models.JSONField("附加信息", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "字典项"
+        ordering = ["sort", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dictionary", "value"], name="core_dictionary_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Parameter(models.Model):
+    """An override of a run-time parameter declared in :mod:`talentpark.core.parameters`.
+
+    ``value`` empty (NULL) means "the default" (restored); the row stays, and ``revision`` counts
+    its changes. Each process keeps a copy of the overrides for ``TALENTPARK_PARAMETER_TTL``
+    seconds (see the module).
+    """
+
+    key = models.CharField("参数键", max_length=80, unique=True)
+    value = models.TextField("参数值", null=True, blank=True)
+    revision = models.PositiveIntegerField("修改次数", default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "系统参数"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [
@@ -423,12 +507,18 @@ __all__ = [
     "AppendOnlyModel",
     "AuditLog",
     "CodeSynonym",
+    "Dictionary",
+    "DictionaryItem",
     "Division",
     "Industry",
+    "JobRun",
     "Notice",
     "NoticeDelivery",
     "NoticePreference",
     "PIIAccessLog",
+    "Parameter",
+    "ScheduledJob",
     "SearchDocument",
+    "WorkerHeartbeat",
     "Zone",
 ]

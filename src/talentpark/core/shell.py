@@ -113,4 +113,7 @@ def stats() -> list[HomeStat]:
 
 # The kernel's own pages.
 nav("系统管理", "通知公告", "core:announcement_list", "core.announcement.change", order=30)
+nav("系统管理", "字典管理", "core:dictionary_list", "core.dictionary.change", order=32)
+nav("系统管理", "参数管理", "core:parameter_list", "core.parameter.change", order=33)
 nav("系统管理", "操作日志", "core:audit_list", "audit.view", order=40)
+nav("系统管理", "定时任务", "core:job_list", "core.job.change", order=35)

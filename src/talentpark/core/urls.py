@@ -1,6 +1,7 @@
 from django.urls import path
 
-from talentpark.core import views
+from talentpark.core import config_views, views
+from talentpark.core.scheduling import views as job_views
 
 app_name = "core"
 urlpatterns = [
@@ -25,4 +26,22 @@ urlpatterns = [
         {"status": "withdrawn"},
         name="announcement_withdraw",
     ),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/schedule/", job_views.job_schedule, name="job_schedule"),
+    path("jobs/<int:pk>/enable/", job_views.job_enable, {"enabled": True}, name="job_enable"),
+    path("jobs/<int:pk>/disable/", job_views.job_enable, {"enabled": False}, name="job_disable"),
+    path("jobs/<int:pk>/run/", job_views.job_run, name="job_run"),
+    path("dictionaries/", config_views.dictionary_list, name="dictionary_list"),
+    path("dictionaries/new/", config_views.dictionary_new, name="dictionary_new"),
+    path("dictionaries/<int:pk>/", config_views.dictionary_detail, name="dictionary_detail"),
+    path("dictionaries/<int:pk>/localize/", config_views.dictionary_localize, name="dictionary_localize"),
+    path("dictionaries/items/<int:pk>/", config_views.item_edit, name="dictionary_item_edit"),
+    path(
+        "dictionaries/items/<int:pk>/<str:action>/", config_views.item_action, name="dictionary_item_action"
+    ),
+    path("synonyms/", config_views.synonym_list, name="synonym_list"),
+    path("synonyms/<int:pk>/", config_views.synonym_change, name="synonym_change"),
+    path("parameters/", config_views.parameter_list, name="parameter_list"),
+    path("parameters/<str:key>/", config_views.parameter_edit, name="parameter_edit"),
 ]

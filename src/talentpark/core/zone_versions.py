@@ -43,6 +43,9 @@ IGNORED = frozenset(
         "core.NoticeDelivery",
         "core.NoticePreference",
         "core.SearchDocument",
+        "core.ScheduledJob",  # 定时任务: plumbing, no cached page shows it
+        "core.JobRun",
+        "core.WorkerHeartbeat",
         "registry.ImportJob",
         "policies.PublishRun",
         "accounts.User",  # signing in writes last_login; homes key on the user's own fields instead
@@ -59,6 +62,8 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
     "policies.PolicyAttachment": lambda attachment: attachment.policy.zone_id,
     "registry.EnterpriseAccount": lambda account: account.enterprise.zone_id,
     "registry.ChainSegment": lambda segment: segment.chain.zone_id,
+    # A platform-wide dictionary's items have no zone: core.dictionaries touches every zone.
+    "core.DictionaryItem": lambda item: item.dictionary.zone_id,
 }
 
 # Models shared by every zone or outside any zone's records: national code tables (loaded in bulk
@@ -67,7 +72,14 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
 SHARED_APPS = frozenset(
     {"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database", "otp_totp"}
 )
-SHARED = frozenset({"core.Division", "core.Industry", "registry.University"})
+SHARED = frozenset(
+    {
+        "core.Division",
+        "core.Industry",
+        "registry.University",
+        "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
+    }
+)
 
 
 class _Pending:

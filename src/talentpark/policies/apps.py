@@ -10,6 +10,9 @@ class PoliciesConfig(AppConfig):
         from talentpark.policies import (  # noqa: F401  (scopes and grants, notice kinds, search, menus and home)
             access,
             notices,
+            schedule,
             search_documents,
             shell,
         )
+
+        schedule.register()  # the nightly 补充比对 as a kind of scheduled job

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from talentpark.accounts.access import has_perm, restrict, talent_zone_ids
-from talentpark.accounts.roles import Role
+from talentpark.accounts.access import has_perm, restrict, user_zone_ids
 from talentpark.core import zone_versions
 from talentpark.core.listing import Col, Filter, Listing
 from talentpark.policies.models import Claim, LedgerEntry, Policy
@@ -69,7 +68,7 @@ def _policy_choices_of(model: Any) -> Any:
     def choices(user: Any) -> Sequence[tuple[Any, str]]:
         # Built over the user's whole scope (a department's: a union of two claim look-ups), and the
         # same on every page of the list: kept while her zones stand still (core.zone_versions).
-        zones = talent_zone_ids(user) if user.role == Role.TALENT else [user.zone_id] if user.zone_id else []
+        zones = user_zone_ids(user)
         key = f"policy-choices:{model._meta.label}:{user.pk}:{user.role}:{user.department_id}:{user.effective_scope}"
         return zone_versions.cached(key, zone_versions.versions(zones), lambda: read(user))
 

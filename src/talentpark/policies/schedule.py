@@ -1,57 +1,42 @@
-"""The nightly 补充比对: ``talentpark serve`` enqueues one sweep task per zone every day at 02:00.
-
-In production, cron may run ``talentpark policy_sweep`` instead (then start ``serve`` with
-``--no-daily``); the tasks themselves run in the ``db_worker``, not in the web process.
+"""The nightly 补充比对 as a scheduled job (``core.scheduling``): the row ``policies.sweep`` (every
+day at 02:00, created by the migration ``core/0014_scheduled_jobs``) runs :func:`sweep_zones` in the
+task worker. The office changes its time, disables it or runs it now under 系统管理 → 定时任务;
+``talentpark policy_sweep`` still runs it by hand.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import threading
 
-from django.db import connections
-from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from talentpark.core import scheduling
 
 log = logging.getLogger(__name__)
 
-SWEEP_HOUR = 2  # local time, when the office and the database are quiet
+JOB_KIND = "policies.sweep"
 
 
-def seconds_until(hour: int, now: dt.datetime) -> float:
-    """Seconds from ``now`` to the next ``hour``:00 (tomorrow's if that hour has begun today)."""
-    target = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if target <= now:
-        target += dt.timedelta(days=1)
-    return (target - now).total_seconds()
-
-
-def enqueue_daily_sweeps() -> int:
-    """One sweep task per zone; returns how many were enqueued."""
+def sweep_zones(zone_id: int | None = None) -> str:
+    """补充比对 for one zone, or (``None``) every zone; the run's result summary."""
+    from talentpark.core.context import ActionContext
     from talentpark.core.models import Zone
-    from talentpark.policies.tasks import sweep_zone
+    from talentpark.policies.runs import sweep
 
-    zone_ids = list(Zone.objects.order_by("pk").values_list("pk", flat=True))
-    for zone_id in zone_ids:
-        sweep_zone.enqueue(zone_id)
-    return len(zone_ids)
+    zone_ids = (
+        [zone_id] if zone_id is not None else list(Zone.objects.order_by("pk").values_list("pk", flat=True))
+    )
+    notified = 0
+    for zid in zone_ids:
+        ctx = ActionContext.system(reason="每日补充比对", zone_id=zid)
+        notified += sum(run.eligible for run in sweep(ctx, zid))
+    return f"{len(zone_ids)} 个园区，新符合条件 {notified} 个"
 
 
-class DailySweeps(threading.Thread):
-    """Sleeps until 02:00, enqueues the sweeps, repeats; ``stop()`` ends it at once."""
-
-    def __init__(self) -> None:
-        super().__init__(name="daily-policy-sweep", daemon=True)
-        self._halt = threading.Event()
-
-    def stop(self) -> None:
-        self._halt.set()
-
-    def run(self) -> None:
-        while not self._halt.wait(seconds_until(SWEEP_HOUR, timezone.localtime())):
-            try:
-                log.info("daily policy sweep: %d zones enqueued", enqueue_daily_sweeps())
-            except Exception:  # a database hiccup must not end the schedule
-                log.exception("daily policy sweep could not be enqueued")
-            finally:
-                connections.close_all()
+def register() -> None:
+    scheduling.register_job(
+        JOB_KIND,
+        sweep_zones,
+        label=gettext_noop("补充比对"),
+        description=gettext_noop("通知政策发布后新符合条件的人才和企业"),
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from talentpark.accounts.access import get_for, has_perm, restrict
 from talentpark.accounts.roles import Role
+from talentpark.core import parameters
 from talentpark.core.codes import Degree, ProfessionalTitle, ProgrammeLevel, SkillLevel
 from talentpark.core.context import ActionContext
 from talentpark.registry import services
@@ -155,7 +155,7 @@ def _reviewable(user: Any) -> Any:
 def profile_change_list(request: HttpRequest) -> HttpResponse:
     """档案变更审核: the office's queue of pending profile changes, oldest first."""
     qs = _reviewable(request.user).filter(status=ProfileChange.Status.PENDING).order_by("id")
-    page = Paginator(qs, settings.TALENTPARK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, parameters.value("list.page_size")).get_page(request.GET.get("page"))
     rows = [(c, _describe(c)) for c in page.object_list]
     request.pii_shown = True  # type: ignore[attr-defined]
     return render(request, "accounts/profile_changes.html", {"page": page, "rows": rows, "query": ""})

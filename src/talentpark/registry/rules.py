@@ -276,3 +276,27 @@ __all__ = [
     "resident_id",
     "uscc_in_division",
 ]
+
+
+def programme(errors: Any, find: Any, level: str, name: str) -> tuple[str, str]:
+    """A talent programme named as the zone's 本地人才计划 dictionary has it (its label, an old
+    value, one of its other spellings): the dictionary's name, and its level when none was given.
+    A name the dictionary does not hold (a national programme) is kept as written; a level that
+    contradicts the dictionary's is refused under 入选人才计划. ``find`` is
+    ``core.dictionaries.matcher(PROGRAMMES, zone_id)``, built once per form or import."""
+    from talentpark.core.codes import ProgrammeLevel
+
+    item = find(name)
+    if item is None:
+        return level, name
+    known = str(item.extra.get("level") or "")
+    if known and not level:
+        level = known
+    elif known and level != known and known in ProgrammeLevel.values:
+        errors.add(
+            "programme_level",
+            "入选人才计划",
+            gettext("“%(name)s”是%(level)s，与所填级别不符")
+            % {"name": item.label, "level": ProgrammeLevel(known).label},
+        )
+    return level, item.label

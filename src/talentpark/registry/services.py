@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from talentpark.core import audit
+from talentpark.core import audit, dictionaries
 from talentpark.core.codes import DEGREE_RANK, Degree, ProfessionalTitle, ProgrammeLevel, Sex, SkillLevel
 from talentpark.core.context import ActionContext
 from talentpark.core.crypto import blind_index
@@ -22,6 +22,7 @@ from talentpark.core.normalize import clean_text
 from talentpark.core.search import index as search_index
 from talentpark.core.validation import FieldErrors, field_label, parse_date
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
+from talentpark.registry import rules
 from talentpark.registry.models import Education, Enterprise, Person, Talent, University
 
 TALENT_AUDIT_FIELDS = (
@@ -123,6 +124,12 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
     _choice(errors, "professional_title", "专业技术职称", data.professional_title, ProfessionalTitle)
     _choice(errors, "skill_level", "职业技能等级", data.skill_level, SkillLevel)
     _choice(errors, "programme_level", "入选人才计划", data.programme_level, ProgrammeLevel)
+    programme_level, programme_name = rules.programme(
+        errors,
+        dictionaries.matcher(dictionaries.PROGRAMMES, zone.pk),
+        data.programme_level,
+        clean_text(data.programme_name),
+    )
     _choice(errors, "housing", "住房情况", data.housing, Talent.Housing)
     employer = None
     if data.employer_id is not None:
@@ -184,8 +191,8 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
             zone_entry_date=entry,
             professional_title=data.professional_title,
             skill_level=data.skill_level,
-            programme_level=data.programme_level,
-            programme_name=clean_text(data.programme_name),
+            programme_level=programme_level,
+            programme_name=programme_name,
             housing=data.housing,
         )
         try:
@@ -430,6 +437,9 @@ def _clean_profile(talent: Talent, data: dict[str, Any], errors: FieldErrors) ->
             )
             if len(errors.errors.get(name, [])) > before:
                 continue
+            if name == "programme_name" and value:  # the zone's dictionary spelling of a local programme
+                known = dictionaries.match(dictionaries.PROGRAMMES, talent.zone_id, value)
+                value = known.label if known is not None else value
         if value != profile_value(talent, name) and not (
             value in (None, "") and not profile_value(talent, name)
         ):

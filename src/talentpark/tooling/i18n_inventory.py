@@ -311,6 +311,19 @@ def _add_view_labels(add: Any) -> None:
 
     for label in NEXT_STEP.values():  # the claim page's "下一步"
         add(label, "policies/workflow.py")
+    from talentpark.core import parameters
+
+    for spec in parameters.specs():  # 参数管理: each parameter's name and help, its group, its type
+        add(spec.label, "core/parameters.py")
+        add(spec.help, "core/parameters.py")
+        for _code, label in spec.choices:
+            add(label, "core/parameters.py")
+    for label in (*parameters.GROUPS.values(), *parameters.TYPES.values()):
+        add(label, "core/parameters.py")
+    from talentpark.core.codes import ProgrammeLevel
+
+    for label in ProgrammeLevel.labels:  # 字典管理: the levels of a local programme
+        add(label, "core/config_views.py")
 
 
 def runtime_msgids() -> set[str]:

@@ -42,6 +42,11 @@ LIST_PAGES = {
     "core:inbox_settings": set(PERSONAS),
     "core:announcement_list": {"alice"},
     "core:announcement_new": {"alice"},
+    "core:job_list": {"alice"},  # 定时任务
+    "core:dictionary_list": {"alice"},  # 字典管理 of her zone (core/tests/test_dictionaries.py)
+    "core:dictionary_new": {"alice"},
+    "core:synonym_list": {"alice"},
+    "core:parameter_list": set(),  # 参数管理: the 系统管理员 (superuser) only (core/tests/test_parameters.py)
 }
 
 API_LISTS = {
@@ -78,6 +83,10 @@ def test_list_pages_and_api_lists_per_role(world, persona):
 
 
 def _object_matrix(world):
+    from talentpark.core.models import ScheduledJob
+
+    job = ScheduledJob.objects.create(kind="test.job", zone=world.zone, cron="0 2 * * *")
+    foreign_job = ScheduledJob.objects.create(kind="test.job", zone=world.other_zone, cron="0 2 * * *")
     t, ct, ft = world.talent.pk, world.carols_talent.pk, world.foreign_talent.pk
     e, oe, fe = world.enterprise.pk, world.other_enterprise.pk, world.foreign_enterprise.pk
     return [
@@ -145,6 +154,18 @@ def _object_matrix(world):
             {"alice": 200, "bob": 404, "carol": 200, "erin": 404, "frank": 200},
             {"dave", "tina", "pat", "amy", "paul"},
         ),
+        (
+            reverse("core:job_detail", args=[job.pk]),
+            None,
+            {"alice": 200},
+            {"bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+        ),
+        (
+            reverse("core:job_detail", args=[foreign_job.pk]),
+            None,
+            {"alice": 404},  # another zone's job
+            {"bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+        ),
     ]
 
 
@@ -183,3 +204,26 @@ def test_anonymous_requests_are_sent_to_login_or_refused(world):
         assert response.status_code == 302 and "/login/" in response["Location"], url_name
     for url in API_LISTS:
         assert client.get(url).status_code == 401, url
+
+
+@pytest.mark.django_db
+def test_parameters_are_the_system_administrators_alone(world):
+    """参数管理 belongs to the 系统管理员 (a superuser, whatever her role), not to any business role:
+    the office (alice) gets 403 on the list and on a parameter's page, the superuser 200."""
+    from talentpark.accounts.models import User
+
+    root = User.objects.create_user(
+        "sysadmin", password="x-Secret-123", role="office", zone=world.alice.zone, is_superuser=True
+    )
+    pages = [reverse("core:parameter_list"), reverse("core:parameter_edit", args=["list.page_size"])]
+    for persona in PERSONAS:
+        for page in pages:
+            assert _client(world, persona).get(page).status_code == 403, (persona, page)
+    admin = Client()
+    admin.force_login(root)
+    for page in pages:
+        assert admin.get(page).status_code == 200, page
+    assert admin.get(reverse("core:parameter_edit", args=["no.such_key"])).status_code == 404
+    home = _client(world, "alice").get(reverse("accounts:home")).content.decode()
+    assert reverse("core:parameter_list") not in home and reverse("core:dictionary_list") in home
+    assert reverse("core:parameter_list") in admin.get(reverse("accounts:home")).content.decode()

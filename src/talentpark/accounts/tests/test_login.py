@@ -37,7 +37,7 @@ def test_passwords_are_stored_hashed(world):
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_account_even_for_the_right_password(world):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.TALENTPARK_LOGIN_FAILURE_LIMIT - 1):
         assert _post(client, "alice", "wrong-guess").status_code == 200
     assert _post(client, "alice", "wrong-guess").status_code == 429  # the 5th failure locks
     locked = _post(client, "alice", PASSWORD)

@@ -9,12 +9,12 @@ import io
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from talentpark.accounts.models import LoginEvent, User, UserSession
+from talentpark.core import parameters
 from talentpark.core.models import AuditLog
 from talentpark.registry.tests.factories import PASSWORD
 
@@ -78,11 +78,11 @@ def test_failures_are_recorded_with_the_name_typed_and_never_the_password(world)
 @pytest.mark.django_db(transaction=True)
 def test_the_failure_that_reaches_the_limit_locks_once_and_later_attempts_are_refusals(world):
     client = _client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(parameters.value("login.failure_limit")):
         _post(client, "alice", "Wrong-Guess-123")
     assert _post(client, "alice", PASSWORD).status_code == 429  # the right password, during the lock
     kinds = [e.kind for e in _events()]
-    assert kinds == [K.FAILED] * settings.AXES_FAILURE_LIMIT + [K.LOCKED, K.FAILED]
+    assert kinds == [K.FAILED] * parameters.value("login.failure_limit") + [K.LOCKED, K.FAILED]
     locked = LoginEvent.objects.get(kind=K.LOCKED)
     assert (locked.user, locked.zone, locked.ip, locked.user_agent) == (
         world.alice,
@@ -90,7 +90,7 @@ def test_the_failure_that_reaches_the_limit_locks_once_and_later_attempts_are_re
         "10.16.1.2",
         UA,
     )
-    assert str(settings.AXES_FAILURE_LIMIT) in locked.detail
+    assert str(parameters.value("login.failure_limit")) in locked.detail
     assert "锁定期间" in _events()[-1].detail
     _no_password_anywhere(PASSWORD)
 

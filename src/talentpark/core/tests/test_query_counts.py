@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -18,9 +19,21 @@ from django.urls import Resolver404, resolve, reverse
 from talentpark.accounts.access import can
 from talentpark.accounts.models import User
 from talentpark.accounts.roles import Role
+from talentpark.core import parameters
 from talentpark.registry.tests.test_zone_sealing import _listings, demo  # noqa: F401 - the fixture
 
 SMALL, LARGE = 2, 6
+
+
+@pytest.fixture(autouse=True)
+def _warm_parameters(db: Any) -> Any:
+    """Counts are taken in the steady state: a process reads the run-time parameters (参数管理) at
+    most once per TALENTPARK_PARAMETER_TTL (0 under pytest: every read), not once per request."""
+    with override_settings(TALENTPARK_PARAMETER_TTL=3600):
+        parameters.forget()
+        parameters.value("list.page_size")
+        yield
+    parameters.forget()
 
 
 def _queries(client: Client, url: str) -> tuple[int, Any]:

@@ -1,4 +1,4 @@
-"""补充比对 beyond the service: the office's button, the nightly schedule in ``serve``."""
+"""补充比对 beyond the service: the office's button, the nightly scheduled job."""
 
 from __future__ import annotations
 
@@ -34,27 +34,20 @@ def published(world):  # type: ignore[no-untyped-def]
     return policy, newcomer
 
 
-def test_seconds_until_the_next_two_o_clock() -> None:
-    at = dt.datetime(2026, 11, 22, 1, 30)
-    assert schedule.seconds_until(2, at) == 30 * 60
-    assert schedule.seconds_until(2, at.replace(hour=2, minute=0)) == 24 * 3600  # just ran: tomorrow
-    assert schedule.seconds_until(2, at.replace(hour=23, minute=0)) == 3 * 3600
-
-
-def test_the_nightly_run_sweeps_every_zone(world, published) -> None:
+def test_the_nightly_job_sweeps_every_zone(world, published) -> None:
     policy, newcomer = published
     assert not Claim.objects.filter(talent=newcomer).exists()
-    assert schedule.enqueue_daily_sweeps() == 2  # both zones (tasks run inline under pytest)
+    assert schedule.sweep_zones().startswith("2 个园区")  # the platform-wide job: both zones
     claim = Claim.objects.get(policy=policy, talent=newcomer)
     assert claim.status == Claim.Status.NOTIFIED and claim.decision.run.purpose == PublishRun.Purpose.SWEEP
 
 
-def test_the_schedule_thread_stops_at_once() -> None:
-    thread = schedule.DailySweeps()
-    thread.start()
-    thread.stop()
-    thread.join(5)
-    assert not thread.is_alive()
+def test_a_zone_job_sweeps_its_zone_only(world, published) -> None:
+    policy, newcomer = published
+    assert schedule.sweep_zones(world.other_zone.pk).startswith("1 个园区")
+    assert not Claim.objects.filter(talent=newcomer).exists()
+    assert schedule.sweep_zones(world.zone.pk) == "1 个园区，新符合条件 1 个"
+    assert Claim.objects.filter(policy=policy, talent=newcomer).exists()
 
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around the view: it must open its own

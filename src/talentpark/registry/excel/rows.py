@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from talentpark.core import synonyms
+from talentpark.core import dictionaries, synonyms
 from talentpark.core.models import Division, Industry, Zone
 from talentpark.core.validation import FieldErrors
 from talentpark.core.validators import validate_uscc
@@ -115,6 +115,8 @@ class Lookups:
         self.chains: dict[str, int] = {}
         # Office spellings of coded values (男性, 大学本科 …): CodeSynonym rows of this zone.
         self.synonyms = synonyms.all_synonyms(zone.pk)
+        # Local talent programmes (字典管理 → 本地人才计划): their names and the levels they imply.
+        self.programme = dictionaries.matcher(dictionaries.PROGRAMMES, zone.pk)
         self._aliases: dict[str, dict[str, str]] = {}
         if UNIVERSITY in refs:
             for pk, name in University.objects.values_list("pk", "name"):
@@ -250,7 +252,7 @@ def parse_cell(column: Column, raw: Any, errors: RowErrors, lookups: Lookups) ->
 # -- cross-field rules per kind --------------------------------------------------
 
 
-def _talent_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, Any]) -> None:
+def _talent_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, Any], lookups: Lookups) -> None:
     rid = None
     if values.get("id_number") is not None:
         rid = rules.resident_id(
@@ -268,9 +270,17 @@ def _talent_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, Any]) 
     for key, header in (("major", "所学专业"), ("graduated_on", "毕业时间")):
         if values.get(key) and not has_uni:
             errors.add(key, header, gettext("须同时填写毕业院校"))
+    if values.get("programme_name"):
+        # The zone's 本地人才计划 dictionary: its name for the programme, and the level it implies.
+        level = values.get("programme_level")
+        implied, values["programme_name"] = rules.programme(
+            errors, lookups.programme, level or "", values["programme_name"]
+        )
+        if "programme_level" in values and level is not None:
+            values["programme_level"] = implied
 
 
-def _enterprise_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, Any]) -> None:
+def _enterprise_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, Any], lookups: Lookups) -> None:
     code, division = values.get("uscc"), values.get("division")
     if code and division and code[2:4] != division[:2]:
         errors.add(
@@ -278,7 +288,7 @@ def _enterprise_row(values: dict[str, Any], errors: RowErrors, raw: dict[str, An
         )
 
 
-ROW_RULES: dict[str, Callable[[dict[str, Any], RowErrors, dict[str, Any]], None]] = {
+ROW_RULES: dict[str, Callable[[dict[str, Any], RowErrors, dict[str, Any], Lookups], None]] = {
     ImportJob.Kind.TALENT: _talent_row,
     ImportJob.Kind.ENTERPRISE: _enterprise_row,
 }
@@ -322,7 +332,7 @@ def validate_rows(
             raw[column.key] = cell
             values[column.key] = parse_cell(column, cell, errors, lookups)
         if cross is not None:
-            cross(values, errors, raw)
+            cross(values, errors, raw, lookups)
         if not errors:
             key = row_key(spec, values)
             if key is not None:

@@ -37,6 +37,9 @@ EMPTY_IN_SECOND_ZONE = {
     "policies.PolicyAttachment",  # uploaded by an office, see policies/tests/test_policy_authoring.py
     "core.ZoneVersion",  # moved on commit, which a test transaction never reaches (core/tests/test_zone_versions.py)
     "accounts.UserSession",  # a live sign-in; zone B's office cannot end zone A's (accounts/tests/test_sessions.py)
+    "core.Dictionary",  # an office's own list, see core/tests/test_dictionaries.py (zone B's office gets 404)
+    "core.DictionaryItem",
+    "core.CodeSynonym",  # an office's own spellings, see core/tests/test_dictionaries.py (zone B's office gets 404)
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -47,7 +50,8 @@ NOT_USER_FACING = {
     "core.SearchDocument": "read only through each kind's own scope (see core/search)",
     "registry.Education": "shown only under its person, whose scope is tested",
     "registry.FamilyMember": "shown only under its person, whose scope is tested",
-    "core.CodeSynonym": "national or zone spellings, edited in the zone-scoped admin only",
+    "core.CodeSynonym": "national or zone spellings, edited on 字典管理 of the office's own zone (core/config_views.py)",
+    "core.Dictionary": "字典管理 of the office's own zone or the platform's (core/config_views.py; core/tests/test_dictionaries.py)",
     "registry.ProfileChange": "read only through the talents in the user's scope (accounts/profile.py)",
     "registry.EnterpriseChainRole": "shown only under its enterprise or chain, each scoped",
     "policies.Certification": "shown only under its talent, whose scope is tested",
@@ -151,7 +155,7 @@ def _listings() -> list[Any]:
 def _zone_of(model: type[models.Model]) -> str | None:
     if any(f.name == "zone" for f in model._meta.concrete_fields):
         return "zone"
-    for path in ("policy__zone", "talent__zone", "claim__zone", "version__policy__zone"):
+    for path in ("policy__zone", "talent__zone", "claim__zone", "version__policy__zone", "dictionary__zone"):
         try:
             model._default_manager.filter(**{path: None})
             return path
@@ -209,6 +213,8 @@ ROUTE_MODELS = {
     ("policies", "run_retry"): "policies.PublishRun",
     ("policies", "review_resolve"): "policies.ReviewRequest",
     ("core", "inbox_open"): "core.Notice",
+    ("core", "dictionary_item_edit"): "core.DictionaryItem",
+    ("core", "synonym_change"): "core.CodeSynonym",
 }
 
 

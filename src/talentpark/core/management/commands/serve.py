@@ -4,9 +4,13 @@ The worker (``talentpark task_worker``: django-tasks-db's ``db_worker`` that ret
 SQLite is locked) runs background work such as policy publishing; it is a child process
 stopped together with the server. A worker that exits on its own is started again by
 :class:`WorkerSupervisor` (after 1 s, doubling up to a minute while it keeps dying), and
-each restart is written to the console and the log. With the worker, the nightly 补充比对
-is enqueued at 02:00 (``policies.schedule``; ``--no-daily`` when cron runs
-``talentpark policy_sweep`` instead).
+each restart is written to the console and the log. The worker also runs the scheduler of
+定时任务 (``core.scheduling``), so the nightly 补充比对 and the pruning are rows the office
+changes under 系统管理 → 定时任务; nothing is hard-coded here (``--no-daily`` is kept as a
+no-op for old scripts: disable the job instead).
+
+Several uvicorn workers (``--workers``, default ``TALENTPARK_WEB_WORKERS``) need PostgreSQL:
+with SQLite, ``serve`` refuses to start.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 log = logging.getLogger("talentpark.serve")
 
@@ -113,26 +117,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--workers", type=int, default=settings.TALENTPARK_WEB_WORKERS)
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument(
-            "--no-daily", action="store_true", help="不在每日凌晨自动补充比对（改由 cron 运行）"
+            "--no-daily", action="store_true", help="已无作用：每日任务改在“系统管理 → 定时任务”中停用"
         )
 
     def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, no_daily: bool, **options):  # type: ignore[no-untyped-def]
-        from talentpark.policies.schedule import DailySweeps
-
+        if workers > 1 and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            raise CommandError(
+                f"不能以 {workers} 个网页进程使用 SQLite 数据库：SQLite 只允许一个写入者，"
+                "请改用 PostgreSQL（设置 DATABASE_URL）或使用 --workers 1"
+            )
+        if no_daily:
+            self.stdout.write("提示：--no-daily 已无作用，每日任务请在“系统管理 → 定时任务”中停用")
         worker = None
-        daily = None
         uses_db_tasks = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
         if uses_db_tasks and not no_worker:
             worker = WorkerSupervisor(out=self.stdout.write)
             worker.start()
-            self.stdout.write("后台任务进程已启动（政策发布、周期复核；意外退出时自动重启）")
-            if not no_daily:
-                daily = DailySweeps()
-                daily.start()
-                self.stdout.write("每日凌晨2点自动补充比对已安排")
+            self.stdout.write("后台任务进程已启动（政策发布、周期复核、定时任务；意外退出时自动重启）")
         self.stdout.write(f"TalentPark 人才服务平台: http://{host}:{port}/  (Ctrl+C 停止)")
         try:
             uvicorn.run(
@@ -144,7 +148,5 @@ class Command(BaseCommand):
                 lifespan="off",
             )
         finally:
-            if daily is not None:
-                daily.stop()
             if worker is not None:
                 worker.stop()
