@@ -165,6 +165,11 @@ TALENTPARK_OTP_REQUIRED_ROLES = frozenset(
     ).split(",")
     if r.strip()
 )
+# 系统管理员 (superusers): required unless turned off (tests; `make demo`, whose accounts sign in
+# with the published demo password).
+TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS = (
+    os.environ.get("TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS", "0" if "pytest" in sys.modules else "1") == "1"
+)
 OTP_TOTP_ISSUER = os.environ.get("TALENTPARK_OTP_ISSUER", "TalentPark")
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds: a wrong code waits 1, 2, 4, 8 … seconds before the next try
 

@@ -16,19 +16,26 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from talentpark.accounts import otp, passwords, security
+from talentpark.accounts import login_log, otp, passwords, security, sessions
 from talentpark.accounts.access import get_for, require_perm
-from talentpark.accounts.models import User
+from talentpark.accounts.models import LoginEvent, User
 from talentpark.core.context import ActionContext
 
 RESET_PERM = "accounts.user.otp_reset"
 
 
-def _signed_in_with(request: HttpRequest, device: Any) -> None:
-    """The session has passed its second factor: bind the device, renew the session key."""
+def _signed_in_with(request: HttpRequest, device: Any, *, code_step: bool) -> None:
+    """The session has passed its second factor: bind the device, renew the session key (the
+    在线用户 row follows it) and, at the code step of signing in, write the 登录成功 line that the
+    password step held back."""
     django_otp.login(request, device)
     request.session.cycle_key()
+    sessions.rekey(request)
     security.update(request, device=True)
+    if code_step:
+        login_log.record(
+            LoginEvent.Kind.LOGIN, request=request, user=request.user, detail=gettext("验证码通过")
+        )
 
 
 @login_required
@@ -45,8 +52,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             ActionContext.from_request(request), user, request.POST.get("otp_token", "")
         )
         if device is not None:
-            _signed_in_with(request, device)
+            _signed_in_with(request, device, code_step=True)
             return HttpResponseRedirect(security.after_step(request))
+        login_log.record(LoginEvent.Kind.FAILED, request=request, user=user, detail=gettext("验证码错误"))
     return render(
         request,
         "accounts/otp_verify.html",
@@ -110,7 +118,7 @@ def otp_confirm(request: HttpRequest) -> HttpResponse:
     if error:
         return render(request, "accounts/security.html", _security_context(request, error))
     pending.refresh_from_db()
-    _signed_in_with(request, pending)
+    _signed_in_with(request, pending, code_step=False)
     messages.success(request, gettext("身份验证器已绑定，今后登录时需输入其验证码"))
     nxt = security.safe_next(request, "")
     return HttpResponseRedirect(security.after_step(request) if nxt else reverse("accounts:security"))

@@ -165,6 +165,7 @@ def test_required_roles_enrol_right_after_the_password_and_can_do_nothing_else(w
 
 def test_superusers_always_need_the_second_factor(world, settings):
     settings.TALENTPARK_OTP_REQUIRED_ROLES = frozenset()
+    settings.TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS = True
     UserFactory(username="root", role="office", zone=world.zone, is_staff=True, is_superuser=True)
     client = Client()
     assert sign_in(client, "root")["Location"].startswith(reverse("accounts:security"))
@@ -254,3 +255,25 @@ def test_the_admin_is_no_way_around_the_second_factor(world, settings):
     client.force_login(plain)
     assert client.get("/").status_code == 200
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_login_log_and_the_online_session_follow_the_code_step(world, settings):
+    from talentpark.accounts.models import LoginEvent, UserSession
+
+    device = enrol(world.alice)
+    client = Client()
+    assert sign_in(client, "alice")["Location"].startswith(reverse("accounts:otp_verify"))
+    # The password alone is not a sign-in: no 登录成功 yet.
+    assert not LoginEvent.objects.filter(user=world.alice, kind=LoginEvent.Kind.LOGIN).exists()
+    wrong = "000001" if code(device) != "000001" else "000002"
+    client.post(reverse("accounts:otp_verify"), {"otp_token": wrong})
+    failed = LoginEvent.objects.get(user=world.alice, kind=LoginEvent.Kind.FAILED)
+    assert failed.detail == "验证码错误"
+    unthrottle(device)
+    assert client.post(reverse("accounts:otp_verify"), {"otp_token": code(device, 1)}).status_code == 302
+    login = LoginEvent.objects.get(user=world.alice, kind=LoginEvent.Kind.LOGIN)
+    assert login.detail == "验证码通过"
+    # The session key was renewed at the code step; the 在线用户 row names the new one.
+    row = UserSession.objects.get(user=world.alice, ended_at__isnull=True)
+    assert row.session_key == client.session.session_key
