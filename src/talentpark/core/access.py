@@ -200,9 +200,26 @@ grant(
             "pii.unmask",
             "audit.view",
             "core.announcement.change",  # 通知公告
-            "core.job.change",  # 定时任务
+            "core.job.view",  # 定时任务
+            "core.job.change",
             "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
         },
     }
 )
 grant_system_admin("core.parameter.change")  # 参数管理: platform-wide run-time parameters
+
+
+def _job_scope(user: Any, qs: models.QuerySet[Any], action: str) -> models.QuerySet[Any]:
+    """定时任务: the office's zone's jobs, and the platform-wide ones to view (the 系统管理员
+    changes those)."""
+    if not user.zone_id:
+        return qs.none()
+    if action == "view" or getattr(user, "is_superuser", False):
+        return qs.filter(Q(zone__isnull=True) | Q(zone_id=user.zone_id))
+    return qs.filter(zone_id=user.zone_id)
+
+
+def _register_kernel_scopes() -> None:
+    from talentpark.core.scheduling.models import ScheduledJob
+
+    register_scope(ScheduledJob, "core.job")(_job_scope)

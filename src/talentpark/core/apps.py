@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from talentpark.core import access, health, scheduling, shell, zone_versions  # noqa: F401  (grants, checks, menus)
         from talentpark.core.scheduling import service
 
+        access._register_kernel_scopes()
         zone_versions.connect()
         scheduling.register_job(
             "core.prune_task_results",

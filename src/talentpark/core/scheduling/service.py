@@ -30,11 +30,12 @@ from croniter import croniter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
 from talentpark.core import audit, scheduling
+from talentpark.core.access import restrict
 from talentpark.core.context import ActionContext
 from talentpark.core.scheduling.models import JobRun, ScheduledJob, WorkerHeartbeat
 
@@ -81,9 +82,8 @@ def upcoming(cron: str, count: int = 3, after: dt.datetime | None = None) -> lis
 
 
 def visible_jobs(user: Any) -> QuerySet[ScheduledJob]:
-    """The jobs of the user's zone and the platform-wide ones."""
-    zone_id = getattr(user, "zone_id", None)
-    return ScheduledJob.objects.filter(Q(zone__isnull=True) | Q(zone_id=zone_id)).select_related("zone")
+    """The jobs of the user's zone and the platform-wide ones (``core.access`` scope)."""
+    return restrict(ScheduledJob.objects.select_related("zone"), user, "view")
 
 
 def _snapshot(job: ScheduledJob) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from talentpark.core.context import ActionContext
 from talentpark.core.management.commands.task_worker import SchedulerThread
 from talentpark.core.models import AuditLog, JobRun, ScheduledJob, WorkerHeartbeat
 from talentpark.core.scheduling import service
+from talentpark.registry.tests.factories import UserFactory
 
 TZ = timezone.get_fixed_timezone(8 * 60)
 NOW = dt.datetime(2026, 12, 2, 9, 30, tzinfo=TZ)  # 09:30 in the zone's time
@@ -387,7 +388,7 @@ def test_the_office_lists_jobs_with_last_result_and_next_run(world: Any, counter
 
 @pytest.mark.django_db(transaction=True)
 def test_the_office_edits_disables_and_runs_a_job_from_its_page(world: Any, counter: Counter) -> None:
-    job = _job(NOW)
+    job = _job(NOW, zone=world.zone)
     alice = _client(world.alice)
     bad = alice.post(reverse("core:job_schedule", args=[job.pk]), {"cron": "每天两点"})
     assert bad.status_code == 400 and "执行周期：“每天两点”不是有效的 cron 表达式" in bad.content.decode()
@@ -411,3 +412,21 @@ def test_the_office_edits_disables_and_runs_a_job_from_its_page(world: Any, coun
 
     assert _client(world.bob).post(reverse("core:job_run", args=[job.pk])).status_code == 403
     assert JobRun.objects.filter(job=job).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_platform_job_is_the_system_administrators_and_another_zones_is_nobodys(
+    world: Any, counter: Counter
+) -> None:
+    platform = _job(NOW)  # every zone's: one zone's office may look, not change it for all
+    foreign = _job(NOW, kind="test.foreign", zone=world.other_zone)
+    alice = _client(world.alice)
+    assert alice.get(reverse("core:job_detail", args=[platform.pk])).status_code == 200
+    for name in ("core:job_schedule", "core:job_disable", "core:job_run"):
+        assert alice.post(reverse(name, args=[platform.pk]), {"cron": "0 4 * * *"}).status_code == 403, name
+        assert alice.post(reverse(name, args=[foreign.pk]), {"cron": "0 4 * * *"}).status_code == 404, name
+    assert alice.get(reverse("core:job_detail", args=[foreign.pk])).status_code == 404
+    assert ScheduledJob.objects.get(pk=platform.pk).enabled and not JobRun.objects.exists()
+    root = UserFactory(username="root", role="office", zone=world.zone, is_staff=True, is_superuser=True)
+    assert _client(root).post(reverse("core:job_disable", args=[platform.pk])).status_code == 302
+    assert not ScheduledJob.objects.get(pk=platform.pk).enabled

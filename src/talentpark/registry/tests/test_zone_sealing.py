@@ -40,6 +40,7 @@ EMPTY_IN_SECOND_ZONE = {
     "core.Dictionary",  # an office's own list, see core/tests/test_dictionaries.py (zone B's office gets 404)
     "core.DictionaryItem",
     "core.CodeSynonym",  # an office's own spellings, see core/tests/test_dictionaries.py (zone B's office gets 404)
+    "core.ScheduledJob",  # the demo schedules platform-wide jobs only (core/tests/test_scheduling.py)
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -215,6 +216,11 @@ ROUTE_MODELS = {
     ("core", "inbox_open"): "core.Notice",
     ("core", "dictionary_item_edit"): "core.DictionaryItem",
     ("core", "synonym_change"): "core.CodeSynonym",
+    ("core", "job_detail"): "core.ScheduledJob",
+    ("core", "job_schedule"): "core.ScheduledJob",
+    ("core", "job_enable"): "core.ScheduledJob",
+    ("core", "job_disable"): "core.ScheduledJob",
+    ("core", "job_run"): "core.ScheduledJob",
 }
 
 
