@@ -33,6 +33,8 @@ setup: check-python $(VENV)/.synced
 
 demo: setup
 	$(TP) migrate --no-input
+	TALENTPARK_OTP_REQUIRED_ROLES=$${TALENTPARK_OTP_REQUIRED_ROLES-} \
+	TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS=$${TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS-0} \
 	$(TP) demo --scale $(SCALE) --seed $(SEED) --host $(HOST) --port $(PORT)
 
 serve: setup

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "talentpark.core",
     "talentpark.accounts",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "talentpark.accounts.security.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "talentpark.accounts.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,12 +139,39 @@ if os.environ.get("TALENTPARK_FAST_HASHER") == "1":
     # Tests and the demo generator create thousands of accounts; never set in production.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
+# Password policy (accounts/passwords.py): length, three of four character classes, none of the
+# last five passwords again; staff passwords expire (0 turns expiry off).
+TALENTPARK_PASSWORD_MIN_LENGTH = int(os.environ.get("TALENTPARK_PASSWORD_MIN_LENGTH", "10"))
+TALENTPARK_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("TALENTPARK_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "talentpark.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": TALENTPARK_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "talentpark.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "talentpark.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+
+# Second factor (django-otp TOTP, accounts/security.py): required for these roles (comma-separated
+# Role values) and for every superuser; everyone else may enrol. Empty under pytest, where tests
+# sign in with force_login; the TOTP tests turn it on.
+TALENTPARK_OTP_REQUIRED_ROLES = frozenset(
+    r.strip()
+    for r in os.environ.get(
+        "TALENTPARK_OTP_REQUIRED_ROLES", "" if "pytest" in sys.modules else "office"
+    ).split(",")
+    if r.strip()
+)
+# 系统管理员 (superusers): required unless turned off (tests; `make demo`, whose accounts sign in
+# with the published demo password).
+TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS = (
+    os.environ.get("TALENTPARK_OTP_REQUIRED_FOR_SUPERUSERS", "0" if "pytest" in sys.modules else "1") == "1"
+)
+OTP_TOTP_ISSUER = os.environ.get("TALENTPARK_OTP_ISSUER", "TalentPark")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds: a wrong code waits 1, 2, 4, 8 … seconds before the next try
 
 # Django's English "CSRF verification failed" page, replaced by a Chinese one.
 CSRF_FAILURE_VIEW = "talentpark.accounts.views.csrf_failure"

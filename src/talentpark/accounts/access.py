@@ -52,6 +52,7 @@ grant(
             "accounts.loginlog.view",  # 登录日志 of the zone's users
             "accounts.session.view",  # 在线用户
             "accounts.session.change",  # 强制下线
+            "accounts.user.otp_reset",  # 重置双因素认证 (a lost phone)
         },
     }
 )

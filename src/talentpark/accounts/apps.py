@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from talentpark.accounts import access, login_log, pages, shell  # noqa: F401  (grants, receivers, scopes, menus)
+        from talentpark.accounts import (  # noqa: F401  (grants, receivers, scopes, menus)
+            access,
+            login_log,
+            pages,
+            security,  # records each sign-in's next step
+            shell,
+        )
 
         login_log.connect()

@@ -100,7 +100,10 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         zone_id = zone_of(user)
     except Exception:
         log.exception("zone of %s not found", user.pk)
-    record(Kind.LOGIN, request=request, user=user, zone_id=zone_id)
+    from talentpark.accounts import otp
+
+    if otp.device_of(user) is None:  # with an authenticator, 登录成功 is written once the code passes
+        record(Kind.LOGIN, request=request, user=user, zone_id=zone_id)
     sessions.start(request, user, zone_id)
 
 

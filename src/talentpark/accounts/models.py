@@ -194,3 +194,24 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password a user has held: its hash (never the password) and when it was set.
+
+    Written whenever a password is saved (``accounts.passwords.PasswordHistoryValidator``
+    is told by Django's ``password_changed``); the newest row dates the password for expiry,
+    the last five refuse reuse.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user_new")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from talentpark.accounts.access import register_scope, zone_q
+from talentpark.accounts.access import has_perm, register_scope, zone_q
 from talentpark.accounts.models import Department, LoginEvent, User, UserSession
 from talentpark.accounts.roles import Role
 from talentpark.core.listing import Col, Filter, Listing, Related
@@ -75,6 +77,20 @@ DEPARTMENTS = Listing(
     ),
 )
 
+
+def _second_factor(u: User) -> str:
+    from talentpark.accounts import otp
+
+    return gettext("已启用") if otp.device_of(u) is not None else gettext("未启用")
+
+
+def _user_actions(u: User, request: Any) -> dict[str, Any]:
+    """The office's actions on a user's page: 重置双因素认证 (a lost phone)."""
+    if not has_perm(request.user, "accounts.user.otp_reset"):
+        return {}
+    return {"links": [("重置双因素认证", reverse("accounts:user_otp_reset", args=[u.pk]))]}
+
+
 USERS = Listing(
     model=User,
     slug="user",
@@ -107,9 +123,11 @@ USERS = Listing(
                 Col("数据范围", "effective_scope_label"),
                 Col("启用", "is_active"),
                 Col("最近登录", "last_login"),
+                Col("双因素认证", _second_factor),
             ),
         ),
     ),
+    extra_context=_user_actions,
 )
 
 

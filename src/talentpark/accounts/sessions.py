@@ -109,6 +109,21 @@ def start(request: Any, user: Any, zone_id: int | None, *, fresh: bool = True) -
         log.exception("session row of %s not created", user.pk)
 
 
+def rekey(request: Any) -> None:
+    """After the session key was cycled (the second factor passed): the 在线用户 row follows the
+    session to its new key, so 强制下线 still finds it. Never raises."""
+    row_id = request.session.get(ROW)
+    if row_id is None:
+        return
+    try:
+        if request.session.session_key is None:
+            request.session.save()
+        UserSession.objects.filter(pk=row_id).update(session_key=request.session.session_key)
+        request.session[KEY] = request.session.session_key
+    except Exception:
+        log.exception("session row %s not re-keyed", row_id)
+
+
 def end_current(request: Any, reason: str) -> None:
     """End the row of the request's own session (logout); never raises."""
     row_id = request.session.get(ROW)

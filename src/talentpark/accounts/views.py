@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from talentpark.accounts import passwords, security
 from talentpark.accounts.access import can, restrict, user_zone_ids
 from talentpark.accounts.roles import Role
 from talentpark.accounts.services import change_password
@@ -25,8 +26,18 @@ from talentpark.core.context import ActionContext
 
 
 class LoginView(auth_views.LoginView):
+    """登录, step one: the password. An account with an authenticator goes on to the code step,
+    one that must enrol to 账号安全, an expired staff password to 修改密码 (accounts/security.py)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        step = security.next_step(self.request)
+        if step is None:
+            return url
+        return security.step_url(step, "" if url == reverse("accounts:home") else url)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -35,11 +46,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:home")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["rules"] = passwords.help_texts()
+        ctx["expired"] = security.next_step(self.request) == security.PASSWORD
+        ctx["next"] = security.safe_next(self.request, "")
+        return ctx
+
     def form_valid(self, form: Any) -> HttpResponse:
         change_password(ActionContext.from_request(self.request), form)
         update_session_auth_hash(self.request, form.user)
+        security.update(self.request, pw_expired=False)
         messages.success(self.request, gettext("密码已修改，下次请用新密码登录"))
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(security.after_step(self.request))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

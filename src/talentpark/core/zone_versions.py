@@ -52,6 +52,7 @@ IGNORED = frozenset(
         "accounts.APIToken",
         "accounts.LoginEvent",  # 登录日志: written at every sign-in, shown on no cached page
         "accounts.UserSession",  # 在线用户: last activity moves every minute
+        "accounts.PasswordHistory",  # written when a password is set; no cached page shows it
     }
 )
 
@@ -68,7 +69,9 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
 # Models shared by every zone or outside any zone's records: national code tables (loaded in bulk
 # by their own commands), sign-in machinery, the task queue. A cached page that shows a code's name
 # may show a renamed code up to FRAGMENT_TTL late.
-SHARED_APPS = frozenset({"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database"})
+SHARED_APPS = frozenset(
+    {"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database", "otp_totp"}
+)
 SHARED = frozenset(
     {
         "core.Division",

@@ -109,7 +109,7 @@ def test_she_changes_her_password_under_the_validators(world) -> None:
         {"old_password": PASSWORD, "new_password1": "abc12", "new_password2": "abc12"},
     )
     html = short.content.decode()
-    assert short.status_code == 200 and "新密码：" in html and "此密码太短，至少要包含 10 个字符" in html
+    assert short.status_code == 200 and "新密码：" in html and "密码太短：至少需要10个字符" in html
     wrong = tina.post(
         reverse("accounts:password_change"),
         {"old_password": "wrong", "new_password1": "Qz-7fresh-Harbour", "new_password2": "Qz-7fresh-Harbour"},
