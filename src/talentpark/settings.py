@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "talentpark.recruitment",
     "talentpark.housing",
     "talentpark.innovation",
+    "talentpark.signup",
     "talentpark.demo",
 ]
 
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talentpark.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "talentpark.signup.consent.PrivacyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "talentpark.urls"
@@ -235,6 +237,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("TALENTPARK_FROM_EMAIL", "noreply@talentpark.local")
 TALENTPARK_SITE_URL = os.environ.get("TALENTPARK_SITE_URL", "http://127.0.0.1:8000")
+# SMS verification codes (core.smscodes): sends per phone per day, and per IP address per hour.
+TALENTPARK_SMS_DAILY_LIMIT = int(os.environ.get("TALENTPARK_SMS_DAILY_LIMIT", "10"))
+TALENTPARK_SMS_IP_HOURLY_LIMIT = int(os.environ.get("TALENTPARK_SMS_IP_HOURLY_LIMIT", "30"))
+# How a refused registrant reaches the talent office (signup): a phone number or a window address.
+TALENTPARK_OFFICE_CONTACT = os.environ.get("TALENTPARK_OFFICE_CONTACT", "")
 
 TALENTPARK_PAGE_SIZE = 25
 TALENTPARK_API_PAGE_MAX = 200

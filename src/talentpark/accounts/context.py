@@ -30,6 +30,7 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
             ("项目库", "registry:project_list", "registry.project.view"),
             ("产业链", "registry:chain_list", "registry.chain.view"),
             ("档案变更审核", "accounts:profile_change_list", "registry.talent.change"),
+            ("企业注册审核", "signup:registration_list", "signup.enterprise.review"),
             ("数据导入", "registry:import_home", "registry.import"),
         ],
     ),

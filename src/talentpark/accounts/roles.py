@@ -101,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.session.view",  # 在线用户
             "accounts.session.change",  # 强制下线
             "core.announcement.change",  # 通知公告
+            "signup.enterprise.review",  # 企业注册审核
         }
     ),
     Role.AMBASSADOR: frozenset(

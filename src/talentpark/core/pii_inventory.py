@@ -52,6 +52,15 @@ INVENTORY: tuple[PIField, ...] = (
     PIField("registry.enterprise.contact_name", "general", "企业联系", "企业注销后3年"),
     PIField("registry.enterprise.contact_phone", "general", "企业联系", "企业注销后3年"),
     PIField("innovation.lecturer.name", "general", "讲师库展示与培训安排", "退出讲师库后3年"),
+    PIField(
+        "signup.enterpriseregistration.contact_name", "general", "企业注册审核与结果告知", "审核完成后3年"
+    ),
+    PIField(
+        "signup.enterpriseregistration.contact_phone",
+        "general",
+        "企业注册短信验证、审核结果告知与找回密码",
+        "审核完成后3年",
+    ),
     PIField("innovation.lecturer.phone", "general", "培训联系", "退出讲师库后3年"),
     # The search index copies names (never ID numbers, phones, e-mails or birth dates) and is
     # rewritten or deleted with its record.

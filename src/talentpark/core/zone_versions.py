@@ -63,7 +63,10 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
 # by their own commands), sign-in machinery, the task queue. A cached page that shows a code's name
 # may show a renamed code up to FRAGMENT_TTL late.
 SHARED_APPS = frozenset({"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database"})
-SHARED = frozenset({"core.Division", "core.Industry", "registry.University"})
+SHARED = frozenset(
+    {"core.Division", "core.Industry", "registry.University", "core.SmsCode"}
+    | {"signup.PrivacyNotice", "signup.PrivacyConsent"}  # platform-wide notice; sign-in machinery
+)
 
 
 class _Pending:

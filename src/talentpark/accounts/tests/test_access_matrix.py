@@ -42,6 +42,7 @@ LIST_PAGES = {
     "core:inbox_settings": set(PERSONAS),
     "core:announcement_list": {"alice"},
     "core:announcement_new": {"alice"},
+    "signup:registration_list": {"alice"},  # 企业注册审核
 }
 
 API_LISTS = {
