@@ -64,6 +64,7 @@ NAV_GROUPS: list[tuple[str, list[NavItem]]] = [
             ("组织机构", "accounts:department_list", "accounts.department.view"),
             ("用户管理", "accounts:user_list", "accounts.user.view"),
             ("通知公告", "core:announcement_list", "core.announcement.change"),
+            ("隐私政策版本", "signup:notice_list", "signup.privacy.publish"),
             ("操作日志", "core:audit_list", "audit.view"),
             ("登录日志", "accounts:loginlog_list", "accounts.loginlog.view"),
             ("在线用户", "accounts:session_list", "accounts.session.view"),

@@ -102,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.session.change",  # 强制下线
             "core.announcement.change",  # 通知公告
             "signup.enterprise.review",  # 企业注册审核
+            "signup.privacy.publish",  # 隐私政策版本
         }
     ),
     Role.AMBASSADOR: frozenset(

@@ -11,6 +11,7 @@ from talentpark.accounts.roles import Role
 from talentpark.signup.models import EnterpriseRegistration
 
 REVIEW = "signup.enterprise.review"
+PUBLISH_NOTICE = "signup.privacy.publish"  # 隐私政策版本 (the platform's notice, not a zone's)
 
 
 @register_scope(EnterpriseRegistration, "signup.enterprise")

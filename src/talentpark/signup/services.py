@@ -82,25 +82,52 @@ def accept_notice(ctx: ActionContext, user: Any, notice: PrivacyNotice) -> Priva
     return consent
 
 
-def publish_notice(
-    ctx: ActionContext, version: str, title: str, body: str, effective_at: dt.datetime
-) -> PrivacyNotice:
-    """Publish a new version of the privacy notice; those who accepted an older one are asked again."""
+def _effective_at(errors: FieldErrors, value: Any) -> dt.datetime | None:
+    """A datetime as given, or a date (``YYYY-MM-DD``): from its midnight, or from now if today."""
+    if isinstance(value, dt.datetime):
+        return value
+    day = errors.check("effective_at", "生效日期", parse_date, value)
+    if day is None:
+        return None
+    today = timezone.localdate()
+    if day < today:
+        errors.add("effective_at", "生效日期", "不能早于今天")
+        return None
+    if day == today:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def publish_notice(ctx: ActionContext, version: str, title: str, body: str, effective_at: Any) -> PrivacyNotice:
+    """Publish a new version of the privacy notice; those who accepted an older one are asked again
+    at their next login once it is in force. ``effective_at``: a datetime, or a date from the form."""
     errors = FieldErrors()
     version, title, body = clean_text(version), clean_text(title), (body or "").strip()
     if not version:
         errors.add("version", "版本号", "不能为空")
+    elif len(version) > 20:
+        errors.add("version", "版本号", "不能超过20个字符")
     elif PrivacyNotice.objects.filter(version=version).exists():
         errors.add("version", "版本号", f"“{version}”已存在")
     if not title:
         errors.add("title", "标题", "不能为空")
+    elif len(title) > 80:
+        errors.add("title", "标题", "不能超过80个字")
     if len(body) < 20:
         errors.add("body", "正文", "不能少于20个字")
+    elif len(body) > 50000:
+        errors.add("body", "正文", "不能超过50000个字")
+    effective_at = _effective_at(errors, effective_at)
     errors.raise_if_any()
+    assert effective_at is not None
     with transaction.atomic():
-        notice = PrivacyNotice.objects.create(
-            version=version, title=title, body=body, effective_at=effective_at
-        )
+        try:
+            with transaction.atomic():
+                notice = PrivacyNotice.objects.create(
+                    version=version, title=title, body=body, effective_at=effective_at
+                )
+        except IntegrityError:  # published meanwhile under the same version
+            raise ValidationError({"version": [f"版本号：“{version}”已存在"]}) from None
         audit.record(
             ctx,
             "privacy.publish",

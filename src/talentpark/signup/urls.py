@@ -10,6 +10,7 @@ urlpatterns = [
     path("done/", views.done, name="done"),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/accept/", views.privacy_accept, name="privacy_accept"),
+    path("privacy/versions/", views.notice_list, name="notice_list"),
     path("registrations/", views.registration_list, name="registration_list"),
     path("registrations/<int:pk>/review/", views.registration_review, name="registration_review"),
 ]

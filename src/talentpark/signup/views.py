@@ -15,6 +15,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,8 +28,8 @@ from talentpark.core import smscodes
 from talentpark.core.context import ActionContext
 from talentpark.core.models import Industry, Zone
 from talentpark.signup import consent, services
-from talentpark.signup.access import REVIEW
-from talentpark.signup.models import EnterpriseRegistration
+from talentpark.signup.access import PUBLISH_NOTICE, REVIEW
+from talentpark.signup.models import EnterpriseRegistration, PrivacyNotice
 
 TALENT_FIELDS = ("zone_id", "phone", "code", "name", "id_number", "zone_entry_date", "username")
 ENTERPRISE_FIELDS = ("zone_id", "uscc", "name", "industry", "contact_name", "phone", "code", "username")
@@ -250,3 +251,55 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
             else gettext("已退回%(n)s的注册，并短信告知联系人") % {"n": registration.name},
         )
     return redirect("signup:registration_list")
+
+
+NOTICE_FIELDS = ("version", "title", "body", "effective_at")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """隐私政策版本: every version with how many accepted it, and the form to publish a new one.
+
+    The notice is the platform's (not a zone's): every version applies to all zones' users."""
+    if not has_perm(request.user, PUBLISH_NOTICE):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    status = 200
+    values = {name: request.POST.get(name, "") for name in NOTICE_FIELDS} if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            notice = services.publish_notice(
+                context_of(request, "发布隐私政策新版本"),
+                values["version"],
+                values["title"],
+                values["body"],
+                values["effective_at"],
+            )
+        except ValidationError as exc:
+            errors, status = exc.message_dict, 400
+        else:
+            messages.success(
+                request,
+                gettext("已发布《隐私政策》%(v)s版，生效后用户下次登录时须重新同意") % {"v": notice.version},
+            )
+            return redirect("signup:notice_list")
+    else:
+        current = services.current_notice()
+        values = {
+            "title": current.title if current else "",
+            "body": current.body if current else "",
+            "effective_at": timezone.localdate().isoformat(),
+        }
+    qs = PrivacyNotice.objects.annotate(n_consents=Count("consents")).order_by("-effective_at", "-id")
+    page = Paginator(qs, settings.TALENTPARK_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "current": services.current_notice(),
+        "values": values,
+        "errors": errors,
+        "now": timezone.now(),
+        "query": "",
+    }
+    return render(request, "signup/notices.html", context, status=status)

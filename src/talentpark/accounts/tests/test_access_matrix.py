@@ -43,6 +43,7 @@ LIST_PAGES = {
     "core:announcement_list": {"alice"},
     "core:announcement_new": {"alice"},
     "signup:registration_list": {"alice"},  # 企业注册审核
+    "signup:notice_list": {"alice"},  # 隐私政策版本 (publishing: signup/tests/test_signup.py)
 }
 
 API_LISTS = {

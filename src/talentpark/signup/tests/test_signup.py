@@ -273,3 +273,88 @@ def test_a_newer_notice_is_accepted_at_the_next_login(world):
     TalentFactory(zone=world.zone)
     other.force_login(world.bob)
     assert other.get(reverse("accounts:home")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registered_talent_signs_in_again_with_a_login_row_and_a_session(world, outbox):
+    from talentpark.accounts.models import LoginEvent, UserSession
+
+    client = Client()
+    assert _talent_form(world, outbox, client).status_code == 302
+    user = User.objects.get(username="linxiaowen")
+    # the sign-in right after registering is logged and tracked like any other
+    assert LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN, zone=world.zone).count() == 1
+    assert UserSession.objects.filter(user=user, ended_at__isnull=True, zone=world.zone).count() == 1
+    client.post(reverse("accounts:logout"))
+    assert UserSession.objects.get(user=user).end_reason == UserSession.End.LOGOUT
+    again = Client()
+    r = again.post(reverse("accounts:login"), {"username": "linxiaowen", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == reverse("accounts:home")
+    assert again.get(reverse("accounts:home")).status_code == 200  # not sent to accept the notice again
+    assert again.get(reverse("accounts:profile")).status_code == 200
+    assert LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN).count() == 2
+    assert UserSession.objects.filter(user=user, ended_at__isnull=True).count() == 1
+
+
+def _office(world) -> Client:
+    client = Client()
+    client.force_login(world.alice)
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_publishes_a_new_notice_version_with_an_audit_row(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    office = _office(world)
+    page = office.get(reverse("signup:notice_list"))
+    assert page.status_code == 200 and "2026.1" in page.content.decode() and "现行版本" in page.content.decode()
+    body = "第二版：新增人才公寓入住信息的处理说明，以及短信验证码的保存期限。"
+    r = office.post(
+        reverse("signup:notice_list"),
+        {"version": "2027.1", "title": "人才服务平台隐私政策", "body": body, "effective_at": timezone.localdate()},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("signup:notice_list")
+    notice = PrivacyNotice.objects.get(version="2027.1")
+    assert services.current_notice() == notice and notice.effective_at <= timezone.now()
+    row = AuditLog.objects.get(action="privacy.publish")
+    assert row.actor == world.alice and row.after["version"] == "2027.1"
+    # a later date: published now, in force from that day's midnight
+    later = timezone.localdate() + dt.timedelta(days=10)
+    office.post(
+        reverse("signup:notice_list"),
+        {"version": "2027.2", "title": "人才服务平台隐私政策", "body": body, "effective_at": later.isoformat()},
+    )
+    assert services.current_notice() == notice
+    assert timezone.localdate(PrivacyNotice.objects.get(version="2027.2").effective_at) == later
+    assert "待生效" in office.get(reverse("signup:notice_list")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_notice_names_each_field_and_publishes_nothing(world):
+    office = _office(world)
+    before = (PrivacyNotice.objects.count(), AuditLog.objects.filter(action="privacy.publish").count())
+    r = office.post(
+        reverse("signup:notice_list"),
+        {"version": "2026.1", "title": "", "body": "太短", "effective_at": "2020-13-01"},
+    )
+    assert r.status_code == 400
+    text = r.content.decode()
+    for message in ("版本号：“2026.1”已存在", "标题：不能为空", "正文：不能少于20个字", "生效日期："):
+        assert message in text, message
+    r = office.post(
+        reverse("signup:notice_list"),
+        {"version": "2030.1", "title": "隐私政策", "body": "正文" * 20, "effective_at": "2020-01-01"},
+    )
+    assert r.status_code == 400 and "生效日期：不能早于今天" in r.content.decode()
+    assert (PrivacyNotice.objects.count(), AuditLog.objects.filter(action="privacy.publish").count()) == before
+    # staff without the permission: 403, and nothing published
+    bob = Client()
+    bob.force_login(world.bob)
+    r = bob.post(
+        reverse("signup:notice_list"),
+        {"version": "2030.1", "title": "隐私政策", "body": "正文" * 20, "effective_at": "2030-01-01"},
+    )
+    assert r.status_code == 403 and PrivacyNotice.objects.count() == before[0]
