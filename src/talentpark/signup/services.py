@@ -98,7 +98,9 @@ def _effective_at(errors: FieldErrors, value: Any) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def publish_notice(ctx: ActionContext, version: str, title: str, body: str, effective_at: Any) -> PrivacyNotice:
+def publish_notice(
+    ctx: ActionContext, version: str, title: str, body: str, effective_at: Any
+) -> PrivacyNotice:
     """Publish a new version of the privacy notice; those who accepted an older one are asked again
     at their next login once it is in force. ``effective_at``: a datetime, or a date from the form."""
     errors = FieldErrors()

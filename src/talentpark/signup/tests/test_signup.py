@@ -310,11 +310,18 @@ def test_the_office_publishes_a_new_notice_version_with_an_audit_row(world):
 
     office = _office(world)
     page = office.get(reverse("signup:notice_list"))
-    assert page.status_code == 200 and "2026.1" in page.content.decode() and "现行版本" in page.content.decode()
+    assert (
+        page.status_code == 200 and "2026.1" in page.content.decode() and "现行版本" in page.content.decode()
+    )
     body = "第二版：新增人才公寓入住信息的处理说明，以及短信验证码的保存期限。"
     r = office.post(
         reverse("signup:notice_list"),
-        {"version": "2027.1", "title": "人才服务平台隐私政策", "body": body, "effective_at": timezone.localdate()},
+        {
+            "version": "2027.1",
+            "title": "人才服务平台隐私政策",
+            "body": body,
+            "effective_at": timezone.localdate(),
+        },
     )
     assert r.status_code == 302 and r["Location"] == reverse("signup:notice_list")
     notice = PrivacyNotice.objects.get(version="2027.1")
@@ -325,7 +332,12 @@ def test_the_office_publishes_a_new_notice_version_with_an_audit_row(world):
     later = timezone.localdate() + dt.timedelta(days=10)
     office.post(
         reverse("signup:notice_list"),
-        {"version": "2027.2", "title": "人才服务平台隐私政策", "body": body, "effective_at": later.isoformat()},
+        {
+            "version": "2027.2",
+            "title": "人才服务平台隐私政策",
+            "body": body,
+            "effective_at": later.isoformat(),
+        },
     )
     assert services.current_notice() == notice
     assert timezone.localdate(PrivacyNotice.objects.get(version="2027.2").effective_at) == later
@@ -349,7 +361,10 @@ def test_a_bad_notice_names_each_field_and_publishes_nothing(world):
         {"version": "2030.1", "title": "隐私政策", "body": "正文" * 20, "effective_at": "2020-01-01"},
     )
     assert r.status_code == 400 and "生效日期：不能早于今天" in r.content.decode()
-    assert (PrivacyNotice.objects.count(), AuditLog.objects.filter(action="privacy.publish").count()) == before
+    assert (
+        PrivacyNotice.objects.count(),
+        AuditLog.objects.filter(action="privacy.publish").count(),
+    ) == before
     # staff without the permission: 403, and nothing published
     bob = Client()
     bob.force_login(world.bob)
