@@ -115,7 +115,8 @@ def test_a_duplicate_id_number_in_the_zone_is_refused_with_the_office_to_call(wo
 @pytest.mark.django_db(transaction=True)
 def test_bad_id_number_wrong_code_and_no_consent_are_refused(world, outbox):
     before = _counts()
-    bad = make_id_number()[:17] + ("0" if make_id_number()[17] != "0" else "1")
+    good = make_id_number()  # one number: its check digit, changed
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
     r = _talent_form(world, outbox, Client(), id_number=bad)
     assert r.status_code == 400 and "身份证号：校验位不正确" in r.content.decode()
     client = Client()
