@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "talentpark.recruitment",
     "talentpark.housing",
     "talentpark.innovation",
+    "talentpark.signup",
     "talentpark.demo",
 ]
 
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talentpark.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "talentpark.signup.consent.PrivacyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "talentpark.urls"
@@ -275,6 +277,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("TALENTPARK_FROM_EMAIL", "noreply@talentpark.local")
 TALENTPARK_SITE_URL = os.environ.get("TALENTPARK_SITE_URL", "http://127.0.0.1:8000")
+# SMS verification codes (core.smscodes): sends per phone per day, and per IP address per hour.
+TALENTPARK_SMS_DAILY_LIMIT = int(os.environ.get("TALENTPARK_SMS_DAILY_LIMIT", "10"))
+TALENTPARK_SMS_IP_HOURLY_LIMIT = int(os.environ.get("TALENTPARK_SMS_IP_HOURLY_LIMIT", "30"))
+# How a refused registrant reaches the talent office (signup): a phone number or a window address.
+TALENTPARK_OFFICE_CONTACT = os.environ.get("TALENTPARK_OFFICE_CONTACT", "")
 
 # Defaults of run-time parameters (core/parameters.py): the office overrides them on 参数管理.
 TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))

@@ -20,4 +20,5 @@ urlpatterns = [
     path("innovation/", include("talentpark.innovation.urls")),
     path("core/", include("talentpark.core.urls")),
     path("search/", include("talentpark.core.search.urls")),
+    path("signup/", include("talentpark.signup.urls")),
 ]

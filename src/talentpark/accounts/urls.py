@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from talentpark.accounts import online, security_views, views
+from talentpark.accounts import online, password_reset, security_views, views
 from talentpark.accounts.pages import LISTINGS
 
 app_name = "accounts"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("security/totp/confirm/", security_views.otp_confirm, name="otp_confirm"),
     path("security/totp/remove/", security_views.otp_remove, name="otp_remove"),
     path("user/<int:pk>/otp-reset/", security_views.user_otp_reset, name="user_otp_reset"),
+    path("password/reset/", password_reset.password_reset, name="password_reset"),
     path("sessions/", online.session_list, name="session_list"),
     path("sessions/<int:pk>/end/", online.usersession_end, name="usersession_end"),
     *[u for listing in LISTINGS for u in listing.urls()],

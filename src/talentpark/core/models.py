@@ -500,6 +500,49 @@ class Parameter(models.Model):
         return self.key
 
 
+class SmsCode(models.Model):
+    """One SMS verification code sent to a phone for a purpose (``core.smscodes`` issues and checks them).
+
+    Only keyed hashes are stored: of the phone (the blind index, for look-up and rate limits) and
+    of the code (with a salt of its own). ``is_current`` marks the newest code of a phone and
+    purpose; a partial unique index keeps it to one, so two concurrent sends cannot both win.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP_TALENT = "signup_talent", "人才注册"
+        SIGNUP_ENTERPRISE = "signup_enterprise", "企业注册"
+        PASSWORD_RESET = "password_reset", "找回密码"
+
+    phone_hash = models.CharField("手机号码（密钥散列）", max_length=64)
+    purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
+    code_hash = models.CharField("验证码（加盐散列）", max_length=100)
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    sent = models.BooleanField("已发送", default=True)
+    created_at = models.DateTimeField("发送时间", db_index=True)
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("校验次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    is_current = models.BooleanField("最新", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信验证码"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_hash", "purpose"],
+                condition=models.Q(is_current=True),
+                name="core_smscode_one_current",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["phone_hash", "created_at"], name="core_smscode_phone_day"),
+            models.Index(fields=["ip", "created_at"], name="core_smscode_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [
@@ -519,6 +562,7 @@ __all__ = [
     "Parameter",
     "ScheduledJob",
     "SearchDocument",
+    "SmsCode",
     "WorkerHeartbeat",
     "Zone",
 ]

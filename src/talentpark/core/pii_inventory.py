@@ -52,7 +52,32 @@ INVENTORY: tuple[PIField, ...] = (
     PIField("registry.enterprise.contact_name", "general", "企业联系", "企业注销后3年"),
     PIField("registry.enterprise.contact_phone", "general", "企业联系", "企业注销后3年"),
     PIField("innovation.lecturer.name", "general", "讲师库展示与培训安排", "退出讲师库后3年"),
+    PIField(
+        "signup.enterpriseregistration.contact_name", "general", "企业注册审核与结果告知", "审核完成后3年"
+    ),
+    PIField(
+        "signup.enterpriseregistration.contact_phone",
+        "general",
+        "企业注册短信验证、审核结果告知与找回密码",
+        "审核完成后3年",
+    ),
     PIField("innovation.lecturer.phone", "general", "培训联系", "退出讲师库后3年"),
+    # Proof of consent (PIPL art. 14): when and from where a person accepted a privacy-notice version.
+    PIField("signup.privacyconsent.ip", "general", "隐私政策同意的证明（来源IP）", "账号注销后3年"),
+    PIField(
+        "signup.privacyconsent.user_agent", "general", "隐私政策同意的证明（浏览器标识）", "账号注销后3年"
+    ),
+    PIField("signup.enterpriseregistration.ip", "general", "企业注册同意隐私政策的证明", "审核完成后3年"),
+    PIField(
+        "signup.enterpriseregistration.user_agent", "general", "企业注册同意隐私政策的证明", "审核完成后3年"
+    ),
+    # SMS codes keep the phone only as its keyed blind index, for rate limits and checks.
+    PIField(
+        "core.smscode.phone_hash",
+        "general",
+        "短信验证码校验与发送频率限制（仅存密钥哈希）",
+        "限流只需1天（定期清理待实现）",
+    ),
     # The search index copies names (never ID numbers, phones, e-mails or birth dates) and is
     # rewritten or deleted with its record.
     PIField("core.searchdocument.title", "general", "全文检索：人才姓名等记录标题", "随源记录更新或删除"),

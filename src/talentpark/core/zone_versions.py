@@ -78,6 +78,9 @@ SHARED = frozenset(
         "core.Industry",
         "registry.University",
         "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
+        "core.SmsCode",
+        "signup.PrivacyNotice",  # platform-wide notice; sign-in machinery
+        "signup.PrivacyConsent",
     }
 )
 

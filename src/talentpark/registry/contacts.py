@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from talentpark.accounts.phones import register_phone_owners
 from talentpark.core import notify
 from talentpark.core.models import PIIAccessLog
 from talentpark.registry.models import Person
@@ -31,3 +32,13 @@ def talent_phone(user: Any) -> str | None:
 
 
 notify.register_address(notify.SMS, talent_phone)
+
+
+def talent_users_with_phone(phone_hash: str) -> list[int]:
+    """The logins of the person records holding this phone (the password reset by SMS)."""
+    return list(
+        Person.objects.filter(phone_hash=phone_hash, user__isnull=False).values_list("user_id", flat=True)
+    )
+
+
+register_phone_owners(talent_users_with_phone)

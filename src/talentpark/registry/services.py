@@ -588,3 +588,71 @@ def held_tier(talent: Talent, today: dt.date) -> str:
     if not talent.tier or (talent.tier_valid_until is not None and talent.tier_valid_until < today):
         return ""
     return str(talent.tier)
+
+
+# ---------------------------------------------------------------- self-registration (talentpark.signup)
+
+
+def link_person_login(ctx: ActionContext, talent: Talent, user: Any) -> None:
+    """Give the talent's person record its login (a talent who registered herself); audited.
+
+    Refused when the record already has one: one login per person record."""
+    with transaction.atomic():
+        linked = Person.objects.filter(pk=talent.person_id, user__isnull=True).update(user=user)
+        if not linked:
+            raise ValidationError({"id_number": ["身份证号：该人员已有登录账号"]})
+        audit.record(ctx, "talent.login.link", talent, after={"user": user.pk, "username": user.username})
+
+
+def create_enterprise(
+    ctx: ActionContext,
+    zone: Zone,
+    *,
+    name: str,
+    uscc: str,
+    industry: Industry,
+    contact_name: str = "",
+    contact_phone: str | None = None,
+) -> Enterprise:
+    """Register an enterprise in ``zone`` (an enterprise's own registration, once the office verified
+    it): registered where its credit code says (positions 3–8), or in the zone's division."""
+    from talentpark.core.models import Division
+
+    own_zone_only(ctx, zone.pk)
+    code = validate_uscc(uscc)
+    division = Division.objects.filter(pk=code[2:8]).first() or zone.division
+    with transaction.atomic():
+        enterprise = Enterprise(
+            zone=zone,
+            name=clean_text(name),
+            uscc=code,
+            division=division,
+            industry=industry,
+            contact_name=clean_text(contact_name),
+            contact_phone=contact_phone,
+        )
+        try:
+            with transaction.atomic():
+                enterprise.save()
+        except IntegrityError:
+            raise ValidationError({"uscc": ["统一社会信用代码：本园区已有企业使用该代码"]}) from None
+        audit.record(
+            ctx,
+            "enterprise.create",
+            enterprise,
+            after=audit.snapshot(enterprise, ("name", "uscc", "division", "industry", "contact_name")),
+        )
+        search_index.reindex(Enterprise, [enterprise.pk])
+    return enterprise
+
+
+def link_enterprise_account(ctx: ActionContext, enterprise: Enterprise, user: Any) -> None:
+    """Make ``user`` an HR account acting for ``enterprise``; audited."""
+    from talentpark.registry.models import EnterpriseAccount
+
+    own_zone_only(ctx, enterprise.zone_id)
+    with transaction.atomic():
+        account = EnterpriseAccount.objects.create(user=user, enterprise=enterprise)
+        audit.record(
+            ctx, "enterprise.account.link", account, zone_id=enterprise.zone_id, after={"user": user.pk}
+        )

@@ -47,6 +47,8 @@ LIST_PAGES = {
     "core:dictionary_new": {"alice"},
     "core:synonym_list": {"alice"},
     "core:parameter_list": set(),  # 参数管理: the 系统管理员 (superuser) only (core/tests/test_parameters.py)
+    "signup:registration_list": {"alice"},  # 企业注册审核
+    "signup:notice_list": {"alice"},  # 隐私政策版本 (publishing: signup/tests/test_signup.py)
 }
 
 API_LISTS = {
@@ -227,3 +229,72 @@ def test_parameters_are_the_system_administrators_alone(world):
     home = _client(world, "alice").get(reverse("accounts:home")).content.decode()
     assert reverse("core:parameter_list") not in home and reverse("core:dictionary_list") in home
     assert reverse("core:parameter_list") in admin.get(reverse("accounts:home")).content.decode()
+
+
+def _registration(zone):
+    from django.utils import timezone
+
+    from talentpark.core.models import Industry
+    from talentpark.registry.tests.factories import make_uscc
+    from talentpark.signup.models import EnterpriseRegistration, PrivacyNotice
+
+    notice = PrivacyNotice.objects.first() or PrivacyNotice.objects.create(
+        version="t1", title="隐私政策", body="正文" * 20, effective_at=timezone.now()
+    )
+    return EnterpriseRegistration.objects.create(
+        zone=zone,
+        uscc=make_uscc(),
+        name="矩阵测试有限公司",
+        industry=Industry.objects.filter(level=Industry.Level.DIVISION).first(),
+        contact_name="周敏",
+        contact_phone="13605371234",
+        username=f"matrix_{zone.pk}",
+        notice=notice,
+        consent_at=timezone.now(),
+    )
+
+
+# Registration pages (signup) and 找回密码: url name → status for a signed-in persona (all alike).
+SIGNED_IN_PUBLIC_PAGES = {
+    "signup:start": 302,  # already signed in: to her home
+    "signup:talent": 302,
+    "signup:enterprise": 302,
+    "signup:done": 200,
+    "signup:privacy": 200,
+    "signup:privacy_accept": 302,  # nothing to accept: to her home
+    "accounts:password_reset": 200,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_registration_pages_and_review_per_role(world, persona):
+    client = _client(world, persona)
+    for url_name, want in SIGNED_IN_PUBLIC_PAGES.items():
+        response = client.get(reverse(url_name))
+        assert response.status_code == want, (url_name, persona, response.status_code)
+        if want == 302:
+            assert response["Location"] == reverse("accounts:home"), (url_name, persona)
+    own, foreign = _registration(world.zone), _registration(world.other_zone)
+    # the office decides registrations of her zone only; no reason given, so nothing is decided
+    for reg, want in ((own, {"alice": 302}), (foreign, {"alice": 404})):
+        url = reverse("signup:registration_review", args=[reg.pk])
+        status = client.post(url, {"decision": "reject"}).status_code
+        assert status == want.get(persona, 403), (persona, reg.zone_id, status)
+        reg.refresh_from_db()
+        assert reg.status == "pending"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_reach_the_registration_pages_only(world):
+    client = Client()
+    for url_name in ("signup:start", "signup:talent", "signup:enterprise", "signup:done", "signup:privacy"):
+        assert client.get(reverse(url_name)).status_code == 200, url_name
+    assert client.get(reverse("accounts:password_reset")).status_code == 200
+    for url in (
+        reverse("signup:privacy_accept"),
+        reverse("signup:notice_list"),
+        reverse("signup:registration_review", args=[_registration(world.zone).pk]),
+    ):
+        response = client.post(url) if "review" in url else client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url

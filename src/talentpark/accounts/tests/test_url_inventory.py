@@ -7,7 +7,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Public on purpose: the login page, language switch, static, the admin's own login and /healthz.
-PUBLIC = {"login/", "i18n/setlang/", "admin/login/", "api/openapi.json", "healthz"}
+PUBLIC = {"login/", "i18n/setlang/", "admin/login/", "api/openapi.json", "healthz", "password/reset/"}
+# Registration (signup): open to anyone; their writes need an SMS code (tests in signup/tests).
+PUBLIC |= {"signup/", "signup/talent/", "signup/enterprise/", "signup/done/", "signup/privacy/"}
 # django-ninja's own root: no page, it answers 404 to everyone.
 NOT_A_PAGE = {"api/"}
 # Pages that only take POST (a GET is refused with 405 before anything else).

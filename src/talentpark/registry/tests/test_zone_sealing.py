@@ -34,6 +34,7 @@ EMPTY_IN_SECOND_ZONE = {
     "registry.ImportJob",  # written by an office's import, see test_import_matches_only_its_own_zone
     "core.SearchDocument",
     "registry.ProfileChange",  # a talent's request, see registry/tests/test_profile_changes.py
+    "signup.EnterpriseRegistration",  # an enterprise's own request, see signup/tests/test_signup.py
     "policies.PolicyAttachment",  # uploaded by an office, see policies/tests/test_policy_authoring.py
     "core.ZoneVersion",  # moved on commit, which a test transaction never reaches (core/tests/test_zone_versions.py)
     "accounts.UserSession",  # a live sign-in; zone B's office cannot end zone A's (accounts/tests/test_sessions.py)
@@ -201,6 +202,7 @@ ROUTE_MODELS = {
     ("registry", "import_cancel"): "registry.ImportJob",
     ("registry", "import_marked"): "registry.ImportJob",
     ("registry", "profile_change_review"): "registry.ProfileChange",
+    ("signup", "registration_review"): "signup.EnterpriseRegistration",
     ("policies", "entry_reverse"): "policies.LedgerEntry",
     ("policies", "attachment_add"): "policies.Policy",
     ("policies", "attachment_download"): "policies.PolicyAttachment",

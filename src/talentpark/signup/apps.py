@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SignupConfig(AppConfig):
+    name = "talentpark.signup"
+    label = "signup"
+    verbose_name = "注册与隐私政策"
+
+    def ready(self) -> None:
+        # access (scopes and grants), contacts (SMS addresses and phone owners), consent (the login
+        # check), shell (menus)
+        from talentpark.signup import access, consent, contacts, shell  # noqa: F401
