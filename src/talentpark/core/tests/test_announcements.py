@@ -15,8 +15,6 @@ from talentpark.registry.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # homes are cached until a change commits
 
-TODAY = timezone.localdate()
-
 
 def _client(user: Any) -> Client:
     client = Client()
@@ -30,7 +28,7 @@ def _form(**values: Any) -> dict[str, Any]:
         "body": "符合条件的人才可于12月31日前申请。",
         "audience": "talents",
         "department": "",
-        "publish_on": TODAY.isoformat(),
+        "publish_on": timezone.localdate().isoformat(),
         "expires_on": "",
     }
     data.update(values)
@@ -55,7 +53,7 @@ def test_each_audience_sees_its_announcements_on_its_home_and_only_while_live(wo
     _publish(alice, title="致全体人才")
     _publish(alice, title="致全体企业", audience="enterprises")
     _publish(alice, title="致住建局", audience="department", department=str(world.housing_dept.pk))
-    _publish(alice, title="明天的公告", publish_on=(TODAY + dt.timedelta(days=1)).isoformat())
+    _publish(alice, title="明天的公告", publish_on=(timezone.localdate() + dt.timedelta(days=1)).isoformat())
     draft = alice.post(reverse("core:announcement_new"), _form(title="草稿公告"))
     assert draft.status_code == 302
     tina, erin, dave, bob = _home(world.tina), _home(world.erin), _home(world.dave), _home(world.bob)
@@ -95,7 +93,8 @@ def test_bad_announcements_name_each_field_and_save_nothing(world) -> None:
     )
     assert refused.status_code == 400 and "部门：不是本园区的部门" in refused.content.decode()
     early = alice.post(
-        reverse("core:announcement_new"), _form(expires_on=(TODAY - dt.timedelta(days=1)).isoformat())
+        reverse("core:announcement_new"),
+        _form(expires_on=(timezone.localdate() - dt.timedelta(days=1)).isoformat()),
     )
     assert "截止日期：不能早于发布日期" in early.content.decode()
     assert not Announcement.objects.exists()
