@@ -178,3 +178,79 @@ def browser():
     from talentpark.core.tests.browser import launch_chromium
 
     yield from launch_chromium()
+
+
+class TaskQueue:
+    """The real task queue (django-tasks-db) instead of running tasks inline, and its worker."""
+
+    def __init__(self) -> None:
+        self._threads: list[tuple[Any, Any]] = []
+
+    def _worker(self, batch: bool) -> Any:
+        from talentpark.core.management.commands.task_worker import RetryingWorker
+
+        return RetryingWorker(
+            queue_names=["default"],
+            interval=0.05,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"test-worker-{len(self._threads)}",
+            excluded_queue_names=[],
+        )
+
+    def pending(self) -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+
+    def run_pending(self) -> None:
+        """Run every queued task in a worker of this thread, then return (``db_worker --batch``)."""
+        self._worker(batch=True).run()
+
+    def start_worker(self) -> None:
+        """A worker in a thread of its own until the test ends (a second process, in effect)."""
+        import threading
+
+        from django.db import connections
+
+        worker = self._worker(batch=False)
+
+        def run() -> None:
+            try:
+                worker.run()
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run, name="test-task-worker", daemon=True)
+        thread.start()
+        self._threads.append((worker, thread))
+
+    def stop(self) -> None:
+        for worker, _thread in self._threads:
+            worker.running = False
+        for _worker, thread in self._threads:
+            thread.join(60)
+
+
+@pytest.fixture
+def task_queue(monkeypatch: Any) -> Any:
+    """Tasks go to the database queue (as in production) and run when a worker takes them.
+
+    Needs ``django_db(transaction=True)``: the worker reads the queue on its own connection.
+    """
+    from django.tasks import task_backends
+
+    monkeypatch.setitem(
+        task_backends.__dict__, "settings", {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    )
+    if hasattr(task_backends._connections, "default"):
+        monkeypatch.delattr(task_backends._connections, "default")
+    queue = TaskQueue()
+    try:
+        yield queue
+    finally:
+        queue.stop()
+        if hasattr(task_backends._connections, "default"):
+            delattr(task_backends._connections, "default")  # this context built the queue backend

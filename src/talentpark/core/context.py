@@ -39,6 +39,33 @@ class ActionContext:
             reason=reason,
         )
 
+    def as_payload(self) -> dict[str, Any]:
+        """What a background task needs to act as this context again (JSON; the user by id)."""
+        return {
+            "user_id": self.user.pk if self.user is not None else None,
+            "role": self.role,
+            "zone_id": self.zone_id,
+            "ip": self.ip,
+            "request_id": self.request_id,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> ActionContext:
+        """The context :meth:`as_payload` described, with its user read again."""
+        from django.contrib.auth import get_user_model
+
+        user_id = payload.get("user_id")
+        user = get_user_model()._default_manager.filter(pk=user_id).first() if user_id else None
+        return cls(
+            user=user,  # type: ignore[arg-type]
+            role=str(payload.get("role") or "system"),
+            zone_id=payload.get("zone_id"),
+            ip=str(payload.get("ip") or ""),
+            request_id=str(payload.get("request_id") or ""),
+            reason=str(payload.get("reason") or ""),
+        )
+
 
 def client_ip(request: Any) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""

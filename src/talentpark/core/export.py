@@ -19,8 +19,9 @@
   write-only worksheet writer; the small parts (styles, workbook, other sheets such as
   说明 and 代码表) follow the rows. Nothing is written to disk, and the first bytes leave
   after the first rows, not after the last (35,000 talents: docs/benchmarks.md).
-* **Limits** (WEB-7): one export at a time per user in this process (a second one gets
-  429 until the first has been sent or abandoned: the guard is released when the body
+* **Limits** (WEB-7): one export at a time per user, across every web worker (a lease
+  row, ``core.leases``; a second one gets 429 until the first has been sent or abandoned,
+  or its lease ran out after ``STALE_SECONDS`` unrenewed: the guard is released when the body
   iterator finishes, is closed — a client that goes away closes it — or the response is
   closed), and at most the ``export.xlsx_max_rows`` parameter rows in an .xlsx (参数管理;
   its default is ``TALENTPARK_EXPORT_MAX_ROWS``; CSV is
@@ -35,7 +36,6 @@ import datetime as dt
 import io
 import os
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
@@ -61,7 +61,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from talentpark.core import audit, parameters
+from talentpark.core import audit, leases, parameters
 from talentpark.core.access import can, has_perm, sees_people, shown
 from talentpark.core.context import ActionContext
 from talentpark.core.fields import EncryptedPIIField
@@ -399,41 +399,39 @@ def build_xlsx(qs: models.QuerySet[Any], spec: ExportSpec, unmask: bool, user: A
 
 
 # -- one export at a time per user ---------------------------------------------------------
+# A lease (core.leases) in the database, so the guard holds across web workers; a download
+# renews it while it streams, and a process that died leaves it to expire after STALE_SECONDS.
 
-_active_lock = threading.Lock()
-_active: dict[int, tuple[object, float]] = {}  # user id → (this export's token, started)
+RENEW_SECONDS = 60
 
 
-def _acquire(user_id: int) -> object | None:
+def _key(user_id: int) -> str:
+    return f"export:user:{user_id}"
+
+
+def _acquire(user_id: int) -> str | None:
     """A token for this user's one export, or None while another one is running."""
-    now = time.monotonic()
-    with _active_lock:
-        held = _active.get(user_id)
-        if held is not None and now - held[1] < STALE_SECONDS:
-            return None
-        token = object()
-        _active[user_id] = (token, now)
-        return token
+    return leases.acquire(_key(user_id), dt.timedelta(seconds=STALE_SECONDS))
 
 
-def _release(user_id: int, token: object) -> None:
+def _release(user_id: int, token: str) -> None:
     """Free the guard if ``token`` still holds it (idempotent; never frees a later export's)."""
-    with _active_lock:
-        held = _active.get(user_id)
-        if held is not None and held[0] is token:
-            del _active[user_id]
+    leases.release(_key(user_id), token)
 
 
 def is_exporting(user_id: int) -> bool:
-    with _active_lock:
-        held = _active.get(user_id)
-    return held is not None and time.monotonic() - held[1] < STALE_SECONDS
+    return leases.is_held(_key(user_id))
 
 
-def _guarded(chunks: Iterator[bytes], user_id: int, token: object) -> Iterator[bytes]:
-    """``chunks``, with the guard released when they end, fail or are closed (client gone)."""
+def _guarded(chunks: Iterator[bytes], user_id: int, token: str) -> Iterator[bytes]:
+    """``chunks``, with the guard renewed as they stream and released when they end, fail or are closed."""
+    renewed = time.monotonic()
     try:
-        yield from chunks
+        for chunk in chunks:
+            yield chunk
+            if time.monotonic() - renewed > RENEW_SECONDS:
+                leases.renew(_key(user_id), token, dt.timedelta(seconds=STALE_SECONDS))
+                renewed = time.monotonic()
     finally:
         try:
             close = getattr(chunks, "close", None)

@@ -543,6 +543,22 @@ class SmsCode(models.Model):
         return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Lease(models.Model):
+    """Work one holder at a time, across every process (``core.leases``): e.g. one export per user."""
+
+    key = models.CharField("锁", max_length=120, unique=True)
+    token = models.CharField("持有令牌", max_length=32)
+    holder = models.CharField("持有进程", max_length=120, blank=True)
+    acquired_at = models.DateTimeField("取得时间")
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "运行锁"
+
+    def __str__(self) -> str:
+        return self.key
+
+
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [

@@ -36,15 +36,19 @@ How the rows are written (:func:`run_commit`), whole or not at all:
   **uploading the same file again completes the import**: the upsert keys make rows
   already written "unchanged", so nothing is duplicated.
 
-Where the work runs: the project has no task worker yet. Uploads up to
-``TALENTPARK_IMPORT_SYNC_BYTES`` (256 KB, a few thousand rows) are handled within the
-request. Larger ones run in a daemon thread started by the request; the thread opens
-its own database connection and commits its own transaction, and the job page polls
-its progress every second (htmx). Progress within a phase lives in this process's
-memory (the database only learns it between phases, because on SQLite the commit's
-write transaction blocks any other writer); with several worker processes a poll
-answered by another process shows the phase and the last row count written to the job
-row. A job whose thread died (restart) is marked failed after ``STALE_AFTER``.
+Where the work runs: uploads up to ``TALENTPARK_IMPORT_SYNC_BYTES`` (256 KB, a few
+thousand rows) are handled within the request. Larger ones are queued for the task worker
+(``registry.tasks.import_step``, with the acting context as a payload), which validates or
+commits them and writes their **progress into the job row** (phase, rows done, total; every thousand
+rows or so, and after each chunk), so the job page — polled every second with htmx — reads the
+same figures from whichever web worker answers, and a restart loses only the work in flight.
+While PostgreSQL writes everything in one transaction, the progress goes through a second,
+autocommitting connection (the job row itself is not touched by that transaction until its
+end, so the two never wait on each other); on SQLite each chunk's transaction carries it.
+The one-import-at-a-time guard is the database's (a partial unique index over running jobs,
+and a running job is "fresh" while its row was updated within ``STALE_AFTER``). A job whose
+worker died is marked failed by ``sweep`` after ``STALE_AFTER``; a step that finds its job no
+longer in the state it expects (swept, cancelled, run twice) does nothing.
 """
 
 from __future__ import annotations
@@ -56,7 +60,6 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -90,10 +93,6 @@ DEFAULT_CHUNK_PAUSE = 0.2  # > the longest sleep of SQLite's busy handler (100 m
 DEFAULT_CHUNK_SECONDS = 0.5  # a write transaction's target length on SQLite (what a waiting login waits)
 CHUNK_UNIT_ROWS = 50  # the smallest part a transaction of a chunked commit takes
 _MAGIC = b"TPX1"
-
-_lock = threading.Lock()
-_progress: dict[int, tuple[str, int, int]] = {}  # job id → (phase, done, total)
-_threads: dict[int, threading.Thread] = {}
 
 
 class ImportRefused(Exception):
@@ -168,7 +167,7 @@ def sweep(now: Any = None) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - STALE_AFTER)
-    for job in stale.exclude(pk__in=list(_threads)):
+    for job in stale:
         if job.status == ImportJob.Status.COMMITTING and job.processed_rows:
             message = gettext(
                 "导入中断（服务重启），已写入 %(n)d 行：重新上传同一文件即可补全其余行，已写入的行不会重复"
@@ -194,23 +193,64 @@ class Progress:
         return min(100, int(100 * self.done / self.total)) if self.total else 0
 
 
-def _report(job_id: int, phase: str, done: int, total: int) -> None:
-    with _lock:
-        _progress[job_id] = (phase, done, total)
+class _SideConnection:
+    """An autocommitting PostgreSQL connection of its own, for progress written mid-transaction."""
+
+    def __init__(self) -> None:
+        self.raw: Any = None
+
+    def update(self, job_id: int, phase: str, done: int, total: int) -> None:
+        db = connections["default"]
+        if self.raw is None:
+            self.raw = db.get_new_connection(db.get_connection_params())
+            self.raw.autocommit = True
+        table = ImportJob._meta.db_table
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET phase = %s, processed_rows = %s, total_rows = %s, updated_at = %s '  # noqa: S608
+                "WHERE id = %s",
+                [phase, done, total, timezone.now(), job_id],
+            )
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
+
+
+_side = threading.local()
+
+
+def _side_connection() -> _SideConnection:
+    if not hasattr(_side, "conn"):
+        _side.conn = _SideConnection()
+    conn: _SideConnection = _side.conn
+    return conn
+
+
+def _report(job_id: int, phase: str, done: int, total: int, *, side: bool = False) -> None:
+    """Write the job's progress into its row (called every thousand rows or so, and per chunk).
+
+    ``side``: through the side connection, for PostgreSQL's one-transaction commit (whose own
+    writes nobody sees before its end). Only that loop asks for it: its transaction never
+    touches the job row before its last statement, so the side connection never waits on it.
+    """
+    if side:
+        _side_connection().update(job_id, phase, done, total)
+        return
+    ImportJob.objects.filter(pk=job_id).update(
+        phase=phase, processed_rows=done, total_rows=total, updated_at=timezone.now()
+    )
+
+
+def _forget(job_id: int) -> None:
+    """The job's step is over: close this thread's side connection, if it opened one."""
+    if hasattr(_side, "conn"):
+        _side.conn.close()
 
 
 def progress_of(job: ImportJob) -> Progress:
-    with _lock:
-        current = _progress.get(job.pk)
-    if current is not None:
-        return Progress(*current)
-    return Progress("", job.processed_rows, job.total_rows)
-
-
-def _heartbeat(job_id: int, done: int, total: int) -> None:
-    ImportJob.objects.filter(pk=job_id).update(
-        processed_rows=done, total_rows=total, updated_at=timezone.now()
-    )
+    return Progress(job.phase if job.is_running else "", job.processed_rows, job.total_rows)
 
 
 # -- starting ------------------------------------------------------------------------
@@ -246,14 +286,18 @@ def start_import(ctx: ActionContext, zone: Zone, kind: str, name: str, data: byt
     except BaseException:
         opened.close()
         raise
-    _run(job.pk, run_validation, len(data) <= _sync_limit(), opened)  # the validation closes ``opened``
+    if len(data) <= _sync_limit():
+        run_validation(job.pk, opened)  # closes ``opened``
+    else:
+        opened.close()
+        _queue(ctx, job.pk, "validate")
     job.refresh_from_db()
     return job
 
 
 def is_stale(job: ImportJob) -> bool:
-    """A running job nobody is working on any more (its thread died with a restart)."""
-    return job.is_running and job.pk not in _threads and job.updated_at < timezone.now() - STALE_AFTER
+    """A running job nobody has worked on for ``STALE_AFTER`` (its worker died with a restart)."""
+    return job.is_running and job.updated_at < timezone.now() - STALE_AFTER
 
 
 def _busy_message() -> str:
@@ -262,40 +306,37 @@ def _busy_message() -> str:
 
 def _refuse_if_running(user: Any) -> None:
     running = ImportJob.objects.filter(user=user, status__in=ImportJob.RUNNING)
-    if (
-        running.filter(updated_at__gte=timezone.now() - STALE_AFTER).exists()
-        or running.filter(pk__in=list(_threads)).exists()
-    ):
+    if running.filter(updated_at__gte=timezone.now() - STALE_AFTER).exists():
         raise ImportRefused(_busy_message())
 
 
-def _run(job_id: int, target: Callable[..., None], inline: bool, *args: Any) -> None:
-    if inline:
-        target(job_id, *args)
-        return
-    language = translation.get_language()
+def _queue(ctx: ActionContext, job_id: int, step: str) -> None:
+    """Hand a step to the task worker once the job's state is committed."""
+    from talentpark.registry.tasks import import_step
 
-    def work() -> None:
+    ImportJob.objects.filter(pk=job_id).update(phase="queued", updated_at=timezone.now())
+    payload = {**ctx.as_payload(), "language": translation.get_language() or ""}
+    transaction.on_commit(lambda: import_step.enqueue(job_id, step, payload))
+
+
+def run_step(job_id: int, step: str, payload: dict[str, Any]) -> str:
+    """The task body: validate or commit a queued job, in the language of the person who asked."""
+    with translation.override(payload.get("language") or None):
         try:
-            with translation.override(language):
-                target(job_id, *args)
+            if step == "validate":
+                run_validation(job_id)
+            else:
+                run_commit(job_id, ActionContext.from_payload(payload))
         finally:
-            with _lock:
-                _threads.pop(job_id, None)
-                _progress.pop(job_id, None)
-            connections.close_all()  # this thread's connections only
-
-    thread = threading.Thread(target=work, name=f"excel-import-{job_id}", daemon=True)
-    with _lock:
-        _threads[job_id] = thread
-    thread.start()
+            _forget(job_id)
+    return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
 
 
-def wait(job_id: int, timeout: float = 300) -> None:
-    """Block until a background job of this process finishes (tests and the benchmark)."""
-    thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
+def _claim(job_id: int, status: str) -> bool:
+    """Start work on a job still in ``status`` (a swept, cancelled or finished job is left alone)."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=status).update(phase="read", updated_at=timezone.now())
+    )
 
 
 # -- validating ------------------------------------------------------------------------
@@ -315,13 +356,11 @@ def _read_and_validate(job: ImportJob, opened: reader.OpenedSheet) -> tuple[Vali
         if not raw:
             raise BadFile(gettext("工作表“%(sheet)s”中没有数据行") % {"sheet": opened.sheet_name})
         total = len(raw)
-        _heartbeat(job.pk, 0, total)
+        _report(job.pk, "validate", 0, total)
         lookups = Lookups(job.zone, {c.ref for c in opened.columns.values() if c.ref})
 
         def progress(done: int) -> None:
             _report(job.pk, "validate", done, total)
-            if done % 5000 == 0:
-                _heartbeat(job.pk, done, total)
 
         validated = validate_rows(spec, opened.columns, raw, lookups, progress)
         return validated, opened.present
@@ -330,15 +369,18 @@ def _read_and_validate(job: ImportJob, opened: reader.OpenedSheet) -> tuple[Vali
 
 
 def _finish(job_id: int, status: str, **fields: Any) -> None:
-    with _lock:
-        _progress.pop(job_id, None)
+    _forget(job_id)
     ImportJob.objects.filter(pk=job_id).update(
-        status=status, updated_at=timezone.now(), finished_at=timezone.now(), **fields
+        status=status, phase="", updated_at=timezone.now(), finished_at=timezone.now(), **fields
     )
 
 
 def run_validation(job_id: int, opened: reader.OpenedSheet | None = None) -> None:
     """The preview: every row checked, and what a commit would do (nothing is written)."""
+    if not _claim(job_id, ImportJob.Status.VALIDATING):
+        if opened is not None:
+            opened.close()
+        return
     job = ImportJob.objects.select_related("zone").get(pk=job_id)
     try:
         if opened is None:
@@ -387,7 +429,10 @@ def request_commit(ctx: ActionContext, job: ImportJob) -> ImportJob:
             locked.save(update_fields=["status", "processed_rows", "updated_at"])
     except IntegrityError:
         raise ImportRefused(_busy_message()) from None
-    _run(job.pk, run_commit, job.size <= _sync_limit(), ctx)
+    if job.size <= _sync_limit():
+        run_commit(job.pk, ctx)
+    else:
+        _queue(ctx, job.pk, "commit")
     job.refresh_from_db()
     return job
 
@@ -532,6 +577,8 @@ def _take_back(undo: _Undo) -> None:
 
 def run_commit(job_id: int, ctx: ActionContext) -> None:
     """Validate again and write everything, or nothing at all (see the module's docstring)."""
+    if not _claim(job_id, ImportJob.Status.COMMITTING):
+        return
     job = ImportJob.objects.select_related("zone").get(pk=job_id)
     started = time.perf_counter()
     undo: _Undo | None = None
@@ -586,23 +633,23 @@ def run_commit(job_id: int, ctx: ActionContext) -> None:
                         done = min(validated.total, done + len(chunk.roots))
                     if last:
                         _record_done(ctx, job, outcome, validated.total)
-                    else:
+                    elif chunked:  # PostgreSQL: the side connection writes it (``_report``)
                         ImportJob.objects.filter(pk=job_id).update(
-                            processed_rows=done, updated_at=timezone.now()
+                            phase="write", processed_rows=done, updated_at=timezone.now()
                         )
                 held = time.perf_counter() - began
                 chunks += 1
                 if undo is not None and step is not None:
                     undo.created += step.created
                     undo.before += step.before
-                _report(job_id, "write", done, validated.total)
+                if not last and not chunked:  # (a chunk's own transaction wrote its count)
+                    _report(job_id, "write", done, validated.total, side=True)
                 if not last:
                     if chunked and budget > 0:
                         fits = int(len(group) * budget / held) if held > 0 else most
                         take = max(1, min(most, fits))
                     _between_chunks(job_id, done, validated.total)
-        with _lock:
-            _progress.pop(job_id, None)
+        _forget(job_id)
         if validated.total >= STATISTICS_AFTER_ROWS:
             refresh_statistics([m._meta.db_table for m in {*outcome.creates, *outcome.updates}])
         log.info(
@@ -648,6 +695,7 @@ def _record_done(ctx: ActionContext, job: ImportJob, outcome: Plan, total: int) 
     )
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
+        phase="",
         counts={**outcome.counts, "error": 0},
         total_rows=total,
         processed_rows=total,

@@ -43,7 +43,7 @@ from talentpark.registry.models import ImportJob
 PERM = "registry.import"
 PROBLEMS_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PHASES = {"read": "读取工作簿", "validate": "逐行校验", "write": "写入数据库"}
+PHASES = {"queued": "排队等待后台处理", "read": "读取工作簿", "validate": "逐行校验", "write": "写入数据库"}
 
 
 class SizeLimitHandler(FileUploadHandler):

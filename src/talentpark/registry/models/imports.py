@@ -10,7 +10,9 @@ from django.db.models import Q
 class ImportJob(models.Model):
     """One upload of a registry workbook by the talent office, and what became of it.
 
-    The uploaded file itself is kept encrypted under ``var/imports/`` only until the
+    Validation and commit run in the task worker (small files within the request); the job
+    row carries their progress, so any web worker answers the progress page and a restart
+    loses nothing but the work in flight. The uploaded file itself is kept encrypted under ``var/imports/`` only until the
     job is committed, cancelled or expires; the job row keeps the file's name, size and
     SHA-256, the counts and the row-level problems (row, column, reason — never a cell's
     personal data).
@@ -45,6 +47,9 @@ class ImportJob(models.Model):
     size = models.PositiveIntegerField("文件大小（字节）", default=0)
     total_rows = models.PositiveIntegerField("数据行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    # Where the work is (queued, read, validate, write): written by whichever process runs it,
+    # read by every web worker's progress page (the database, never one process's memory).
+    phase = models.CharField("进度阶段", max_length=12, blank=True, default="")
     counts = models.JSONField("统计", default=dict, blank=True)
     problems = models.JSONField("问题清单", default=list, blank=True)
     problem_count = models.PositiveIntegerField("问题数", default=0)

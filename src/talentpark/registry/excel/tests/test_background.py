@@ -1,4 +1,4 @@
-"""Large uploads run in a background thread that commits its own transaction; the page polls progress."""
+"""Large uploads are queued for the task worker, which writes their progress into the job row; the page polls it."""
 
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from .helpers import talent_row, upload, workbook
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TALENTPARK_IMPORT_SYNC_BYTES=0)
-def test_a_background_import_shows_progress_and_refuses_a_second_one(world, monkeypatch):
-    # The worker thread waits at validation until the test has seen it running, so the
-    # "one import at a time" check cannot race with a fast validation.
-    release = threading.Event()
+def test_a_queued_import_runs_in_the_worker_with_its_progress_in_the_database(world, monkeypatch, task_queue):
+    # The worker is held inside validation until the test has read the progress page and
+    # tried a second upload, so neither check can race with a fast validation.
+    inside, release = threading.Event(), threading.Event()
     validate = importer.validate_rows
 
     def held_validate(*args, **kwargs):
-        assert release.wait(60), "the test never released the import thread"
+        inside.set()
+        assert release.wait(60), "the test never released the worker"
         return validate(*args, **kwargs)
 
     monkeypatch.setattr(importer, "validate_rows", held_validate)
@@ -37,27 +38,51 @@ def test_a_background_import_shows_progress_and_refuses_a_second_one(world, monk
         for i in range(300)
     ]
     data = workbook(rows)
-    response = upload(client, "talent", data)
-    assert response.status_code == 302
+    assert upload(client, "talent", data).status_code == 302
     job = ImportJob.objects.latest("pk")
+    assert (job.status, job.phase) == (ImportJob.Status.VALIDATING, "queued")  # no worker yet
     page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
-    assert ImportJob.objects.get(pk=job.pk).is_running
-    assert 'hx-trigger="every 1s"' in page
-    assert upload(client, "talent", data).status_code == 409  # one import at a time
+    assert 'hx-trigger="every 1s"' in page and "排队等待后台处理" in page
+
+    task_queue.start_worker()  # started after the upload: the queue outlives a restart
+    assert inside.wait(60)
+    # The worker (another thread, its own connection) wrote the phase and the row count: the
+    # page, answered here, reads them from the database as any web worker would.
+    progress = client.get(reverse("registry:import_progress", args=[job.pk])).content.decode()
+    assert "逐行校验" in progress and "0 / 300 行" in progress
+    assert upload(client, "talent", data).status_code == 409  # one import at a time, across processes
     release.set()
-    importer.wait(job.pk)
+    task_queue.stop()
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.READY and job.counts["new"] == 300
+    assert job.status == ImportJob.Status.READY and job.counts["new"] == 300 and job.phase == ""
     finished = client.get(reverse("registry:import_progress", args=[job.pk]))
     assert finished["HX-Refresh"] == "true"
 
     before = Talent.objects.count()
     client.post(reverse("registry:import_commit", args=[job.pk]))
-    importer.wait(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.phase) == (ImportJob.Status.COMMITTING, "queued")
+    assert task_queue.pending() == 1
+    task_queue.run_pending()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.message
     assert Talent.objects.count() == before + 300
-    assert AuditLog.objects.filter(action="registry.import").count() == 1
+    entry = AuditLog.objects.get(action="registry.import")
+    assert entry.actor_id == world.alice.pk  # the worker acted as the person who confirmed
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TALENTPARK_IMPORT_SYNC_BYTES=0)
+def test_a_step_whose_job_was_swept_meanwhile_does_nothing(world, task_queue):
+    client = Client()
+    client.force_login(world.alice)
+    assert upload(client, "talent", workbook([talent_row()])).status_code == 302
+    job = ImportJob.objects.latest("pk")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message="任务中断")
+    task_queue.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.message) == (ImportJob.Status.FAILED, "任务中断")
+    assert task_queue.pending() == 0
 
 
 @pytest.mark.django_db

@@ -20,7 +20,8 @@ def _fits(page) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TALENTPARK_IMPORT_SYNC_BYTES=0)  # a background job: the page polls its progress
-def test_import_and_export_pages_at_375px(world, live_server, browser, tmp_path):
+def test_import_and_export_pages_at_375px(world, live_server, browser, tmp_path, task_queue):
+    task_queue.start_worker()
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, is_mobile=True, accept_downloads=True
