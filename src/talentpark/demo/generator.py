@@ -175,10 +175,11 @@ def _write_zone(plan: ZonePlan, writer: DemoWriter, out: IO[str], progress: bool
         )
 
     with transaction.atomic():
-        from talentpark.demo import announcements, logins
+        from talentpark.demo import announcements, dictionaries, logins
         from talentpark.demo.people import REFERENCE_DATE
 
         announcements.write(zone, REFERENCE_DATE)
+        dictionaries.write(zone, profile)
         logins.write(zone, REFERENCE_DATE, plan.seed)
         audit.record(
             ActionContext.system(reason=reason, zone_id=zone.pk),

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from talentpark.accounts.models import User
 from talentpark.accounts.roles import Role
 from talentpark.core.codes import DEGREE_RANK, Degree
-from talentpark.core.models import AuditLog, Division
+from talentpark.core.models import AuditLog, Division, Zone
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
 from talentpark.demo.generator import generate
 from talentpark.demo.identity import luhn_valid
@@ -387,3 +387,31 @@ def test_policies_carry_their_rule_versions(tiny):
         PolicyVersion.objects.filter(zone__code=SECOND).count()
         == PolicyVersion.objects.filter(zone__code=MAIN).count()
     )
+
+
+def test_each_zone_keeps_its_own_programme_list_and_every_talent_programme_is_in_it(tiny):
+    from talentpark.core import dictionaries
+
+    for zone in Zone.objects.all():
+        own = dictionaries.dictionary_for(dictionaries.PROGRAMMES, zone.pk)
+        assert own is not None and own.zone_id == zone.pk  # the office's copy, not the platform's
+        offered = {item.label for item in dictionaries.items(dictionaries.PROGRAMMES, zone.pk)}
+        carried = set(
+            Talent.objects.filter(zone=zone)
+            .exclude(programme_name="")
+            .exclude(programme_level="national")
+            .values_list("programme_name", flat=True)
+        )
+        # A talent who came from the other zone may keep the programme she was chosen for there.
+        elsewhere = set(
+            Talent.objects.exclude(zone=zone)
+            .filter(programme_level="zone")
+            .values_list("programme_name", flat=True)
+        )
+        assert carried and carried - elsewhere <= offered
+        retired = own.items.filter(enabled=False)
+        assert retired.count() == 1 and retired.get().label not in offered  # kept, offered no more
+        history = AuditLog.objects.filter(object_type="core.dictionary", object_id=str(own.pk))
+        assert history.filter(action="core.dictionary.localize").count() == 1
+        assert history.filter(action="core.dictionary.item_add").count() == own.items.count()
+        assert {e.actor.role for e in history} == {"office"}
