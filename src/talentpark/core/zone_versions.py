@@ -76,7 +76,7 @@ SHARED = frozenset(
     {
         "core.Division",
         "core.Industry",
-        "registry.University",
+        "core.University",
         "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
         "core.SmsCode",
         "signup.PrivacyNotice",  # platform-wide notice; sign-in machinery
