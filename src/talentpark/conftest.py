@@ -87,8 +87,7 @@ def _fresh_fragment_cache_and_language() -> Any:
 def code_tables(db: Any) -> None:
     """Code tables come from data migrations; transactional tests flush them, so reload."""
     from talentpark.core import codetables
-    from talentpark.core.models import Division, Industry
-    from talentpark.registry.models import University
+    from talentpark.core.models import Division, Industry, University
 
     if not Division.objects.exists():
         codetables.load_divisions(Division)

@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from talentpark.accounts import (  # noqa: F401  (grants, receivers, scopes, menus)
+        from talentpark.accounts import (  # noqa: F401  (grants, receivers, scopes, kernel entries, menus)
             access,
+            kernel,
             login_log,
             pages,
             security,  # records each sign-in's next step

@@ -7,6 +7,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from talentpark.accounts.roles import DEFAULT_SCOPE, DataScope, Role
 
@@ -112,6 +113,17 @@ class APIToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def user_for(cls, key: str) -> User | None:
+        """The active user of a live token ``key`` (its last use is noted), or None."""
+        row = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).first()
+        if row is None or not row.user.is_active:
+            return None
+        if row.expires_at and row.expires_at <= timezone.now():
+            return None
+        cls.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return row.user
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[APIToken, str]:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from talentpark.core import synonyms
 from talentpark.core.admin_kit import AuditedAdmin, ReadOnlyAdmin, ZoneScopedAdmin
 from talentpark.core.context import ActionContext
-from talentpark.core.models import AuditLog, CodeSynonym, Division, Industry, PIIAccessLog, Zone
+from talentpark.core.models import AuditLog, CodeSynonym, Division, Industry, PIIAccessLog, University, Zone
 
 
 @admin.register(Zone)
@@ -19,6 +19,13 @@ class DivisionAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "parent", "is_current", "valid_from", "valid_to")
     search_fields = ("code", "name")
     list_filter = ("level", "is_current")
+
+
+@admin.register(University)
+class UniversityAdmin(AuditedAdmin):
+    list_display = ("name", "kind", "is_985", "is_211", "is_double_first_class")
+    list_filter = ("is_985", "is_211", "is_double_first_class", "kind")
+    search_fields = ("name",)
 
 
 @admin.register(CodeSynonym)

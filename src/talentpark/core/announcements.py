@@ -4,9 +4,9 @@ audience's home pages from its publish date to its expiry (inclusive), until it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -18,6 +18,23 @@ from talentpark.core.validation import FieldErrors, parse_date
 A = Announcement.Audience
 STAFF_ROLES = ("office", "specialist", "dept", "ambassador", "partner")
 FIELDS = ("title", "body", "audience", "department", "publish_on", "expires_on", "status")
+
+# fn(zone_id) -> the zone's departments in the order a form lists them; the app that owns
+# departments registers it (accounts), so the kernel names no model of a higher app.
+_departments: Callable[[int], models.QuerySet[Any]] | None = None
+
+
+def register_departments(fn: Callable[[int], models.QuerySet[Any]]) -> None:
+    """Where an announcement's 指定部门 audience chooses from (once, at start-up)."""
+    global _departments
+    _departments = fn
+
+
+def departments(zone_id: int) -> models.QuerySet[Any]:
+    """The departments of ``zone_id`` an announcement may address (none if no app provides them)."""
+    if _departments is None:
+        return Announcement._meta.get_field("department").related_model._default_manager.none()  # type: ignore[union-attr]
+    return _departments(zone_id)
 
 
 def _text(errors: FieldErrors, data: dict[str, Any], name: str, label: str, limit: int) -> str:
@@ -31,8 +48,6 @@ def _text(errors: FieldErrors, data: dict[str, Any], name: str, label: str, limi
 
 def validate(zone_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """The announcement's fields from a form, or a ValidationError naming every bad field."""
-    Department = apps.get_model("accounts", "Department")  # the kernel names it by label only
-
     errors = FieldErrors()
     clean: dict[str, Any] = {
         "title": _text(errors, data, "title", "标题", 80),
@@ -48,7 +63,7 @@ def validate(zone_id: int, data: dict[str, Any]) -> dict[str, Any]:
         if not raw_department.isdigit():
             errors.add("department", "部门", "发布对象为指定部门时必须选择部门")
         else:
-            department = Department.objects.filter(pk=int(raw_department), zone_id=zone_id).first()
+            department = departments(zone_id).filter(pk=int(raw_department)).first()
             if department is None:
                 errors.add("department", "部门", "不是本园区的部门")
     clean["department"] = department

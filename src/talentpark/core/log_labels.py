@@ -115,12 +115,16 @@ def role_label(code: str) -> str:
     return gettext(OTHER_ROLES[code]) if code in OTHER_ROLES else code
 
 
+# Models that moved between apps: the label older log rows carry → the model's label now.
+MOVED = {"registry.university": "core.university"}  # core 0016
+
+
 def model_label(object_type: str) -> str:
     """ "registry.talent" → "人才"; "" or an unknown type → ""."""
     if "." not in object_type:
         return ""
     try:
-        model = apps.get_model(object_type)
+        model = apps.get_model(MOVED.get(object_type.lower(), object_type))
     except (LookupError, ValueError):
         return ""
     return gettext(str(model._meta.verbose_name))

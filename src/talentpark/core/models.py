@@ -89,6 +89,38 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
 
+class University(models.Model):
+    """A university or college, with its national standing (985 / 211 / 双一流).
+
+    A code table shared by every zone, loaded from ``core/data/universities.json``. It lived in
+    ``registry`` until core 0016 (the ids, and so every education's university, were kept).
+    """
+
+    name = models.CharField("院校名称", max_length=80, unique=True)
+    province = models.ForeignKey(Division, models.PROTECT, null=True, blank=True, verbose_name="所在省份")
+    kind = models.CharField("办学层次", max_length=8, default="本科")
+    is_985 = models.BooleanField("985工程", default=False)
+    is_211 = models.BooleanField("211工程", default=False)
+    is_double_first_class = models.BooleanField("双一流", default=False)
+    is_foreign = models.BooleanField("境外院校", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "院校"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def standing(self) -> str:
+        tags = [
+            t
+            for t, on in (("985", self.is_985), ("211", self.is_211), ("双一流", self.is_double_first_class))
+            if on
+        ]
+        return "·".join(tags)
+
+
 class CodeSynonym(models.Model):
     """A spelling offices use for a coded value ("男性" → 性别 M, "硕士研究生" → 学历 14).
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -178,9 +177,7 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         "values": values,
         "errors": errors,
         "audiences": Announcement.Audience.choices,
-        "departments": apps.get_model("accounts", "Department")
-        .objects.filter(zone_id=zone_id)
-        .order_by("path"),
+        "departments": announcements.departments(zone_id),
     }
     return render(request, "core/announcement_form.html", ctx, status=400 if errors else 200)
 

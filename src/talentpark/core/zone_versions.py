@@ -9,7 +9,8 @@ shows a state older than the last committed change it could show:
   with no list of models to keep up to date), except the bookkeeping models in ``IGNORED`` (logs,
   progress rows, the search index, accounts signing in) that no cached page shows. A model that
   reaches its zone through another row declares it in ``ZONE_OF`` (a claim's events through the
-  claim).
+  claim). The kernel lists its own models; every other app declares its own with :func:`register`
+  (in its ``kernel.py``, imported by its ``AppConfig.ready``).
 * **Bulk writes** (``bulk_create``, ``QuerySet.update``/``delete``) send no signals: their callers
   call :func:`touch` with the zones they wrote (publishing runs, imports).
 * **The move happens when the transaction commits** (``on_commit``, once per zone and
@@ -33,35 +34,23 @@ from django.db.models.signals import post_delete, post_save
 FRAGMENT_TTL = 600  # seconds; a safety net only: validity comes from the versions
 
 # "app_label.ModelName" of zone-owned models that no cached page shows and that change often.
-IGNORED = frozenset(
-    {
-        "core.AuditLog",
-        "core.PIIAccessLog",
-        "core.AuditChain",  # the logs' hash-chain heads
-        "core.ZoneVersion",
-        "core.Notice",  # read and unread every minute; shown outside the cached part of a page
-        "core.NoticeDelivery",
-        "core.NoticePreference",
-        "core.SearchDocument",
-        "core.ScheduledJob",  # 定时任务: plumbing, no cached page shows it
-        "core.JobRun",
-        "core.WorkerHeartbeat",
-        "registry.ImportJob",
-        "policies.PublishRun",
-        "accounts.User",  # signing in writes last_login; homes key on the user's own fields instead
-        "accounts.APIToken",
-        "accounts.LoginEvent",  # 登录日志: written at every sign-in, shown on no cached page
-        "accounts.UserSession",  # 在线用户: last activity moves every minute
-        "accounts.PasswordHistory",  # written when a password is set; no cached page shows it
-    }
-)
+IGNORED: set[str] = {
+    "core.AuditLog",
+    "core.PIIAccessLog",
+    "core.AuditChain",  # the logs' hash-chain heads
+    "core.ZoneVersion",
+    "core.Notice",  # read and unread every minute; shown outside the cached part of a page
+    "core.NoticeDelivery",
+    "core.NoticePreference",
+    "core.SearchDocument",
+    "core.ScheduledJob",  # 定时任务: plumbing, no cached page shows it
+    "core.JobRun",
+    "core.WorkerHeartbeat",
+    "core.Lease",  # one-at-a-time guards (core.leases): plumbing
+}
 
 # Models without a zone field of their own: how to find the zone a row belongs to.
 ZONE_OF: dict[str, Callable[[Any], int | None]] = {
-    "policies.ClaimEvent": lambda event: event.claim.zone_id,
-    "policies.PolicyAttachment": lambda attachment: attachment.policy.zone_id,
-    "registry.EnterpriseAccount": lambda account: account.enterprise.zone_id,
-    "registry.ChainSegment": lambda segment: segment.chain.zone_id,
     # A platform-wide dictionary's items have no zone: core.dictionaries touches every zone.
     "core.DictionaryItem": lambda item: item.dictionary.zone_id,
 }
@@ -72,17 +61,37 @@ ZONE_OF: dict[str, Callable[[Any], int | None]] = {
 SHARED_APPS = frozenset(
     {"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_database", "otp_totp"}
 )
-SHARED = frozenset(
-    {
-        "core.Division",
-        "core.Industry",
-        "registry.University",
-        "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
-        "core.SmsCode",
-        "signup.PrivacyNotice",  # platform-wide notice; sign-in machinery
-        "signup.PrivacyConsent",
-    }
-)
+SHARED: set[str] = {
+    "core.Division",
+    "core.Industry",
+    "core.University",
+    "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
+    "core.SmsCode",
+}
+_connected = False
+
+
+def register(
+    label: str,
+    *,
+    zone_of: Callable[[Any], int | None] | None = None,
+    ignored: bool = False,
+    shared: bool = False,
+) -> None:
+    """Declare how a model of the calling app relates to the zone versions (exactly one of):
+
+    ``zone_of=fn`` — it has no ``zone`` field; ``fn(row)`` finds the zone a row belongs to;
+    ``ignored=True`` — zone-owned bookkeeping that no cached page shows and that changes often;
+    ``shared=True`` — shared by every zone or outside any zone's records.
+    """
+    if [zone_of is not None, ignored, shared].count(True) != 1:
+        raise ValueError(f"{label}: say exactly one of zone_of, ignored, shared")
+    if zone_of is not None:
+        ZONE_OF[label] = zone_of
+    else:
+        (IGNORED if ignored else SHARED).add(label)
+    if _connected:  # the app declared after CoreConfig.ready connected the models: listen anew
+        _listen(apps.get_model(label))
 
 
 class _Pending:
@@ -158,11 +167,19 @@ def connect() -> None:
     Per model, not for all senders: a model with delete listeners loses Django's fast delete,
     and the logs and the search index delete in bulk.
     """
+    global _connected
     for model in apps.get_models():
-        if watched(model):
-            uid = f"zone_versions.{model._meta.label}"
-            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.saved")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.deleted")
+        _listen(model)
+    _connected = True
+
+
+def _listen(model: type[models.Model]) -> None:
+    uid = f"zone_versions.{model._meta.label}"
+    post_save.disconnect(sender=model, dispatch_uid=f"{uid}.saved")
+    post_delete.disconnect(sender=model, dispatch_uid=f"{uid}.deleted")
+    if watched(model):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.deleted")
 
 
 def versions(zone_ids: Iterable[int]) -> tuple[int, ...]:

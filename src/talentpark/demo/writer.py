@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from talentpark.accounts.models import Department, User
-from talentpark.core.models import Zone
+from talentpark.core.models import University, Zone
 from talentpark.demo import vocab
 from talentpark.demo.specs import (
     AccountSpec,
@@ -51,7 +51,6 @@ from talentpark.registry.models import (
     Platform,
     Project,
     Talent,
-    University,
 )
 
 DEMO_PASSWORD = "TalentPark@2026"  # noqa: S105 - the published demo password

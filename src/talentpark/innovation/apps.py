@@ -7,4 +7,4 @@ class InnovationConfig(AppConfig):
     verbose_name = "创新与培训"
 
     def ready(self) -> None:
-        from talentpark.innovation import access, shell  # noqa: F401  (scopes and grants, menus)
+        from talentpark.innovation import access, kernel, shell  # noqa: F401  (scopes and grants, PI fields, menus)

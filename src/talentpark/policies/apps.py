@@ -9,6 +9,7 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from talentpark.policies import (  # noqa: F401  (scopes and grants, notice kinds, search, menus and home)
             access,
+            kernel,
             notices,
             schedule,
             search_documents,

@@ -250,7 +250,7 @@ TALENT_JOINS: dict[str, str | dict[Vendor, str]] = {
     "ed": (
         "LEFT JOIN (SELECT ed.person_id, MAX(ed.graduated_on) AS g,"
         " MAX(CASE WHEN u.is_985 OR u.is_211 OR u.is_double_first_class THEN 1 ELSE 0 END) AS top"
-        " FROM registry_education ed JOIN registry_university u ON u.id = ed.university_id"
+        " FROM registry_education ed JOIN core_university u ON u.id = ed.university_id"
         " GROUP BY ed.person_id) ed ON ed.person_id = t.person_id"
     ),
     "fam": (
@@ -353,7 +353,7 @@ TALENT_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         Field("top_university", Type.BOOL, "毕业于985/211/双一流院校"),
-        "EXISTS (SELECT 1 FROM registry_education x JOIN registry_university u ON u.id = x.university_id"
+        "EXISTS (SELECT 1 FROM registry_education x JOIN core_university u ON u.id = x.university_id"
         " WHERE x.person_id = t.person_id AND (u.is_985 OR u.is_211 OR u.is_double_first_class))",
         bulk=("(COALESCE(ed.top, 0) = 1)", ("ed",)),
     ),

@@ -13,7 +13,6 @@ from talentpark.registry.models import (
     Platform,
     Project,
     Talent,
-    University,
 )
 
 
@@ -52,13 +51,6 @@ class EnterpriseAdmin(ZoneScopedAdmin):
     search_fields = ("name", "uscc")
     raw_id_fields = ("industry", "division", "specialist", "department")
     list_select_related = ("zone", "industry")
-
-
-@admin.register(University)
-class UniversityAdmin(AuditedAdmin):
-    list_display = ("name", "kind", "is_985", "is_211", "is_double_first_class")
-    list_filter = ("is_985", "is_211", "is_double_first_class", "kind")
-    search_fields = ("name",)
 
 
 class SegmentInline(admin.TabularInline):

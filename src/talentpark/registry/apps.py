@@ -7,9 +7,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "一网四库"
 
     def ready(self) -> None:
-        from talentpark.registry import (  # noqa: F401  (scopes and grants, addresses, search, menus and home)
+        from talentpark.registry import (  # noqa: F401  (scopes and grants, addresses, kernel entries, search, menus)
             access,
             contacts,
+            kernel,
             search_documents,
             shell,
         )

@@ -17,13 +17,13 @@ from talentpark.core import audit, dictionaries
 from talentpark.core.codes import DEGREE_RANK, Degree, ProfessionalTitle, ProgrammeLevel, Sex, SkillLevel
 from talentpark.core.context import ActionContext
 from talentpark.core.crypto import blind_index
-from talentpark.core.models import Industry, Zone
+from talentpark.core.models import Industry, University, Zone
 from talentpark.core.normalize import clean_text
 from talentpark.core.search import index as search_index
 from talentpark.core.validation import FieldErrors, field_label, parse_date
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
 from talentpark.registry import rules
-from talentpark.registry.models import Education, Enterprise, Person, Talent, University
+from talentpark.registry.models import Education, Enterprise, Person, Talent
 
 TALENT_AUDIT_FIELDS = (
     "employer",

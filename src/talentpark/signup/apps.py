@@ -8,5 +8,5 @@ class SignupConfig(AppConfig):
 
     def ready(self) -> None:
         # access (scopes and grants), contacts (SMS addresses and phone owners), consent (the login
-        # check), shell (menus)
-        from talentpark.signup import access, consent, contacts, shell  # noqa: F401
+        # check), kernel (PI fields, zone versions), shell (menus)
+        from talentpark.signup import access, consent, contacts, kernel, shell  # noqa: F401

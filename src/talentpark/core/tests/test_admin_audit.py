@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from talentpark.accounts.models import Department, User
 from talentpark.core.admin_kit import AuditedAdmin, ZoneScopedAdmin
-from talentpark.core.models import AuditLog, Zone
-from talentpark.registry.models import Person, University
+from talentpark.core.models import AuditLog, University, Zone
+from talentpark.registry.models import Person
 
 
 def _superuser_request(user: User) -> Any:
@@ -85,7 +85,7 @@ def test_a_change_in_the_admin_writes_its_audit_row(world: Any, client_root: Cli
 @pytest.mark.django_db(transaction=True)
 def test_additions_and_bulk_deletions_in_the_admin_are_audited(world: Any, client_root: Client) -> None:
     response = client_root.post(
-        reverse("admin:registry_university_add"), {"name": "测试理工大学", "kind": "本科"}
+        reverse("admin:core_university_add"), {"name": "测试理工大学", "kind": "本科"}
     )
     if response.status_code != 302:  # the form names the fields it needs; fill them from its errors
         form = response.context["adminform"].form

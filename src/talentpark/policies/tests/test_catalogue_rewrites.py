@@ -13,10 +13,11 @@ import itertools
 import pytest
 from django.db import connection
 
+from talentpark.core.models import University
 from talentpark.policies import engine
 from talentpark.policies.catalogue import TALENT, _anniversary
 from talentpark.policies.rules import Clause, Rule, compile_rule
-from talentpark.registry.models import Education, FamilyMember, University
+from talentpark.registry.models import Education, FamilyMember
 from talentpark.registry.tests.factories import PersonFactory, TalentFactory
 
 AS_OF = [dt.date(2028, 2, 29), dt.date(2027, 2, 28), dt.date(2027, 3, 1), dt.date(2026, 11, 22)]

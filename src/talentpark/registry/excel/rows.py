@@ -24,7 +24,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from talentpark.core import dictionaries, synonyms
-from talentpark.core.models import Division, Industry, Zone
+from talentpark.core.models import Division, Industry, University, Zone
 from talentpark.core.validation import FieldErrors
 from talentpark.core.validators import validate_uscc
 from talentpark.registry import rules
@@ -48,7 +48,7 @@ from talentpark.registry.excel.columns import (
     Column,
     SheetSpec,
 )
-from talentpark.registry.models import Enterprise, ImportJob, IndustryChain, University
+from talentpark.registry.models import Enterprise, ImportJob, IndustryChain
 
 MAX_PROBLEMS = 10_000
 

@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from talentpark.core.models import Division, Industry, Zone
+from talentpark.core.models import Division, Industry, University, Zone
 from talentpark.registry.excel.columns import (
     CHAIN,
     CHOICE,
@@ -48,7 +48,7 @@ from talentpark.registry.excel.columns import (
     Column,
     SheetSpec,
 )
-from talentpark.registry.models import Enterprise, IndustryChain, University
+from talentpark.registry.models import Enterprise, IndustryChain
 
 LISTS_SHEET = "代码表"
 GUIDE_SHEET = "说明"

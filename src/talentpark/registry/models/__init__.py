@@ -2,7 +2,7 @@ from talentpark.registry.models.chains import ChainRole, ChainSegment, Enterpris
 from talentpark.registry.models.changes import ProfileChange
 from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
 from talentpark.registry.models.imports import ImportJob
-from talentpark.registry.models.people import Education, FamilyMember, Person, Talent, University
+from talentpark.registry.models.people import Education, FamilyMember, Person, Talent
 from talentpark.registry.models.platforms import Platform, Project
 
 __all__ = [
@@ -20,5 +20,4 @@ __all__ = [
     "ProfileChange",
     "Project",
     "Talent",
-    "University",
 ]

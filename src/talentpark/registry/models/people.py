@@ -20,36 +20,6 @@ from talentpark.core.codes import Degree, ProfessionalTitle, ProgrammeLevel, Sex
 from talentpark.core.fields import BlindIndexField, EncryptedPIIField
 
 
-class University(models.Model):
-    """A university or college, with its national standing (985 / 211 / 双一流)."""
-
-    name = models.CharField("院校名称", max_length=80, unique=True)
-    province = models.ForeignKey(
-        "core.Division", models.PROTECT, null=True, blank=True, verbose_name="所在省份"
-    )
-    kind = models.CharField("办学层次", max_length=8, default="本科")
-    is_985 = models.BooleanField("985工程", default=False)
-    is_211 = models.BooleanField("211工程", default=False)
-    is_double_first_class = models.BooleanField("双一流", default=False)
-    is_foreign = models.BooleanField("境外院校", default=False)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "院校"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def standing(self) -> str:
-        tags = [
-            t
-            for t, on in (("985", self.is_985), ("211", self.is_211), ("双一流", self.is_double_first_class))
-            if on
-        ]
-        return "·".join(tags)
-
-
 class Person(models.Model):
     """A natural person as one zone knows her, identified by resident ID number.
 
@@ -109,7 +79,7 @@ class Education(models.Model):
     person = models.ForeignKey(Person, models.CASCADE, related_name="educations", verbose_name="人员")
     degree = models.CharField("学历", max_length=2, choices=Degree.choices)
     major = models.CharField("专业", max_length=60)
-    university = models.ForeignKey(University, models.PROTECT, verbose_name="院校")
+    university = models.ForeignKey("core.University", models.PROTECT, verbose_name="院校")
     graduated_on = models.DateField("毕业时间", null=True, blank=True)
 
     class Meta:

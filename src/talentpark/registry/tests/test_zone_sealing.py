@@ -287,7 +287,7 @@ def test_pages_api_and_record_routes_of_zone_a_neither_show_nor_change_zone_b(de
 
 def _known_only_to_the_other_zone(world: Any) -> Person:
     """A person zone B knows, with her family and education; zone A has never heard of her."""
-    from talentpark.registry.models import University
+    from talentpark.core.models import University
 
     person = world.foreign_talent.person
     FamilyMember.objects.create(person=person, relation="spouse", name="外区配偶")

@@ -1,9 +1,8 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from talentpark.core import codetables
-from talentpark.core.models import Division, Industry
+from talentpark.core.models import Division, Industry, University
 
 
 class Command(BaseCommand):
@@ -16,5 +15,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             d = codetables.load_divisions(Division)
             i = codetables.load_industries(Industry)
-            u = codetables.load_universities(apps.get_model("registry", "University"), Division)
+            u = codetables.load_universities(University, Division)
         self.stdout.write(f"divisions {d}, industries {i}, universities {u}")

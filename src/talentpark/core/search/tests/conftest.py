@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from talentpark.core.models import University
 from talentpark.core.search.index import rebuild
 from talentpark.policies.models import Policy
 from talentpark.recruitment.models import PersonnelDemand, Position
@@ -27,7 +28,6 @@ from talentpark.registry.models import (
     Platform,
     Project,
     Talent,
-    University,
 )
 from talentpark.registry.tests.factories import EnterpriseFactory, TalentFactory
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from talentpark.accounts.models import Department
+from talentpark.core.models import University
 from talentpark.registry.excel.upsert import (
     ENTERPRISE_FIELDS,
     PERSON_FIELDS,
@@ -18,7 +19,7 @@ from talentpark.registry.excel.upsert import (
     PROJECT_FIELDS,
     TALENT_FIELDS,
 )
-from talentpark.registry.models import Education, Enterprise, ImportJob, Platform, Project, Talent, University
+from talentpark.registry.models import Education, Enterprise, ImportJob, Platform, Project, Talent
 from talentpark.registry.tests.factories import DepartmentFactory, UserFactory, ZoneFactory
 
 from .helpers import commit

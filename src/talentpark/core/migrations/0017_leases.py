@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0015_sms_codes"),
+        ("core", "0016_university"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0008_profilechange"),
+        ("registry", "0009_university_to_core"),
     ]
 
     operations = [
