@@ -189,7 +189,9 @@ TALENTPARK_LOGIN_LOCK_MINUTES = int(os.environ.get("TALENTPARK_LOGIN_LOCK_MINUTE
 AXES_FAILURE_LIMIT = "talentpark.core.parameters.axes_failure_limit"
 AXES_COOLOFF_TIME = "talentpark.core.parameters.axes_cooloff"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared when the whole sign-in succeeds (after the code, for an account with an
+# authenticator), not at the password step: accounts/lockout.py.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLED = os.environ.get("TALENTPARK_AXES", "1") == "1"
 
