@@ -70,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "talentpark.accounts.security.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The session limits before the security steps: a session still waiting for its code is
+    # held to them on every request, not only on the code page (accounts/sessions.py).
     "talentpark.accounts.middleware.SessionLimitMiddleware",
+    "talentpark.accounts.security.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talentpark.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
