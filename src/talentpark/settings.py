@@ -195,6 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # authenticator), not at the password step: accounts/lockout.py.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Masked in what axes keeps of a failed attempt's form (the password always is): a code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_ENABLED = os.environ.get("TALENTPARK_AXES", "1") == "1"
 
 # "fragments": rendered page parts keyed on zone versions (core.zone_versions), in each worker's
