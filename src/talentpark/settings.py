@@ -70,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "talentpark.accounts.security.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The session limits before the security steps: a session still waiting for its code is
+    # held to them on every request, not only on the code page (accounts/sessions.py).
     "talentpark.accounts.middleware.SessionLimitMiddleware",
+    "talentpark.accounts.security.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talentpark.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -189,8 +191,12 @@ TALENTPARK_LOGIN_LOCK_MINUTES = int(os.environ.get("TALENTPARK_LOGIN_LOCK_MINUTE
 AXES_FAILURE_LIMIT = "talentpark.core.parameters.axes_failure_limit"
 AXES_COOLOFF_TIME = "talentpark.core.parameters.axes_cooloff"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared when the whole sign-in succeeds (after the code, for an account with an
+# authenticator), not at the password step: accounts/lockout.py.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Masked in what axes keeps of a failed attempt's form (the password always is): a code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_ENABLED = os.environ.get("TALENTPARK_AXES", "1") == "1"
 
 # "fragments": rendered page parts keyed on zone versions (core.zone_versions), in each worker's

@@ -1,8 +1,9 @@
 """登录日志: the signal receivers that write a :class:`~talentpark.accounts.models.LoginEvent`.
 
 * ``user_logged_in`` → 登录成功 (and the session's 在线用户 row, ``accounts.sessions.start``);
-* ``user_login_failed`` → 登录失败 (a wrong password, an unknown name, or an attempt refused while
-  the account is locked); django-axes' ``user_locked_out`` → 账号锁定, once, on the failure that
+* ``user_login_failed`` → 登录失败 (a wrong password, an unknown name, a wrong code at the code step
+  — ``accounts.lockout`` sends the signal for it — or an attempt refused while the account is
+  locked); django-axes' ``user_locked_out`` → 账号锁定, once, on the failure that
   reaches the limit (axes sends it again for every refused attempt during the lock: those are
   failures with their own detail);
 * ``user_logged_out`` → 退出登录, unless the session is being ended by a timeout (the middleware
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from talentpark.accounts import lockout
 from talentpark.accounts.models import LoginEvent, User
 from talentpark.accounts.roles import Role
 from talentpark.core import parameters
@@ -104,6 +106,7 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
     if otp.device_of(user) is None:  # with an authenticator, 登录成功 is written once the code passes
         record(Kind.LOGIN, request=request, user=user, zone_id=zone_id)
+        lockout.succeeded(request, user)  # with one, the failures are cleared after the code too
     sessions.start(request, user, zone_id)
 
 
@@ -123,7 +126,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         (failures is not None and failures > limit)
         or (failures is None and getattr(request, "axes_locked_out", False))
     )
-    detail = "账号锁定期间的登录尝试，已拒绝" if locked_before else ("密码错误" if user else "用户名不存在")
+    if locked_before:
+        detail = "账号锁定期间的登录尝试，已拒绝"
+    else:  # a wrong code at the code step says so (accounts.lockout)
+        detail = getattr(request, lockout.DETAIL_ATTR, None) or ("密码错误" if user else "用户名不存在")
     record(Kind.FAILED, request=request, username=username, user=user, detail=detail)
     if getattr(request, LOCKED_ATTR, None) is not None and not locked_before:
         record(  # this failure reached the limit (axes said so while it counted it)

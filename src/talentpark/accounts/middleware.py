@@ -1,5 +1,6 @@
-"""Session limits on every request (see ``accounts.sessions``): after the authentication and
-message middleware, before the view. Writes nothing on most requests."""
+"""Session limits on every request (see ``accounts.sessions``): after the authentication, OTP and
+message middleware, before ``AccountSecurityMiddleware`` (so a session still waiting for its code
+is held to them too) and the view. Writes nothing on most requests."""
 
 from __future__ import annotations
 

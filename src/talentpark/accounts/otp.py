@@ -84,20 +84,27 @@ def _throttled(device: TOTPDevice) -> str | None:
     return gettext("验证码：暂时不能验证，请稍后再试")
 
 
-def _check(ctx: ActionContext, device: TOTPDevice, token: str, action: str) -> str | None:
-    """Verify ``token`` on ``device`` (locked, so a code is accepted once); a Chinese error or None."""
+def _verify(ctx: ActionContext, device: TOTPDevice, token: str, action: str) -> tuple[str | None, bool]:
+    """Verify ``token`` on ``device`` (locked, so a code is accepted once): a Chinese error or None,
+    and whether a code was checked against the device and found wrong (not when it was malformed
+    or the back-off had not yet passed: nothing was tried then)."""
     token = (token or "").strip().replace(" ", "")
     if not (len(token) == device.digits and token.isdigit()):
-        return gettext("验证码：请输入身份验证器显示的%(n)d位数字") % {"n": device.digits}
+        return gettext("验证码：请输入身份验证器显示的%(n)d位数字") % {"n": device.digits}, False
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         message = _throttled(locked)
         ok = message is None and locked.verify_token(token)  # saves the throttle or last_t itself
-    if message is None and not ok:
+    wrong = message is None and not ok
+    if wrong:
         message = gettext("验证码：不正确或已过期，请输入身份验证器当前显示的验证码")
     if message is not None:
         audit.record(ctx, action, device.user, zone_id=_zone(device.user), result=AuditLog.Result.FAILURE)
-    return message
+    return message, wrong
+
+
+def _check(ctx: ActionContext, device: TOTPDevice, token: str, action: str) -> str | None:
+    return _verify(ctx, device, token, action)[0]
 
 
 def confirm_totp(ctx: ActionContext, device: TOTPDevice, token: str) -> str | None:
@@ -114,13 +121,14 @@ def confirm_totp(ctx: ActionContext, device: TOTPDevice, token: str) -> str | No
     return None
 
 
-def verify_login(ctx: ActionContext, user: User, token: str) -> tuple[TOTPDevice | None, str | None]:
-    """The code step of signing in: the device that accepted ``token``, or a Chinese error."""
+def verify_login(ctx: ActionContext, user: User, token: str) -> tuple[TOTPDevice | None, str | None, bool]:
+    """The code step of signing in: the device that accepted ``token``, or a Chinese error and
+    whether it was a wrong code (which counts toward the login lockout, ``accounts.lockout``)."""
     device = device_of(user)
     if device is None:
-        return None, gettext("验证码：您的账号尚未绑定身份验证器")
-    message = _check(ctx, device, token, "account.otp.verify")
-    return (None, message) if message else (device, None)
+        return None, gettext("验证码：您的账号尚未绑定身份验证器"), False
+    message, wrong = _verify(ctx, device, token, "account.otp.verify")
+    return (None, message, wrong) if message else (device, None, False)
 
 
 def remove_totp(ctx: ActionContext, user: User, password: str) -> str | None:

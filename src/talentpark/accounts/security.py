@@ -115,7 +115,8 @@ def _paths(step: str) -> frozenset[str]:
 
 
 class AccountSecurityMiddleware:
-    """Holds a session to its next step (after AuthenticationMiddleware and OTPMiddleware)."""
+    """Holds a session to its next step (after AuthenticationMiddleware, OTPMiddleware and the
+    session limits, which end a session past them whatever step it is at)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from talentpark.accounts import login_log, otp, passwords, security, sessions
+from talentpark.accounts import lockout, login_log, otp, passwords, security, sessions
 from talentpark.accounts.access import get_for, require_perm
 from talentpark.accounts.models import LoginEvent, User
 from talentpark.core.context import ActionContext
@@ -36,6 +36,7 @@ def _signed_in_with(request: HttpRequest, device: Any, *, code_step: bool) -> No
         login_log.record(
             LoginEvent.Kind.LOGIN, request=request, user=request.user, detail=gettext("验证码通过")
         )
+        lockout.succeeded(request, request.user)
 
 
 @login_required
@@ -48,13 +49,19 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(security.after_step(request))
     error = None
     if request.method == "POST":
-        device, error = otp.verify_login(
+        if lockout.refuse_if_locked(request, user):  # even the right code, as the password step
+            return render(request, "accounts/locked.html", status=429)  # AxesMiddleware's page
+        device, error, counted = otp.verify_login(
             ActionContext.from_request(request), user, request.POST.get("otp_token", "")
         )
         if device is not None:
             _signed_in_with(request, device, code_step=True)
             return HttpResponseRedirect(security.after_step(request))
-        login_log.record(LoginEvent.Kind.FAILED, request=request, user=user, detail=gettext("验证码错误"))
+        if counted:  # a code checked and wrong: a failed sign-in, logged by the signal's receiver
+            lockout.code_failed(request, user)
+        else:  # not checked (malformed, or waiting out the authenticator's back-off): logged only
+            detail = gettext(lockout.CODE_WRONG)
+            login_log.record(LoginEvent.Kind.FAILED, request=request, user=user, detail=detail)
     return render(
         request,
         "accounts/otp_verify.html",

@@ -8,6 +8,9 @@
   ``SEEN`` and the :class:`UserSession` row's ``last_seen_at`` (one session save, one UPDATE). The idle
   time is therefore measured from the last recorded activity: a session may end up to a minute
   before the idle limit has passed since its very last request, never after it.
+* **The code step**: a session that has passed the password and still waits for its code is held
+  to the same limits on every request, and besides must give the code within
+  :data:`CODE_STEP_LIMIT` of the password, or it is logged out and starts again at the password.
 * **Ending**: logout ends the row; a timeout ends it, logs a 超时下线 event and logs the user out
   with a Chinese message on the login page; 强制下线 (:func:`force_logout`) ends the row and deletes
   the session from the store, so its next request arrives anonymous (and is told why). A row
@@ -32,7 +35,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from talentpark.accounts import login_log
+from talentpark.accounts import login_log, security
 from talentpark.accounts.models import LoginEvent, UserSession
 from talentpark.accounts.roles import STAFF_ROLES, Role
 from talentpark.core import audit, parameters
@@ -42,6 +45,10 @@ log = logging.getLogger(__name__)
 
 ROW, LOGIN_AT, SEEN, KEY = "_tp_session", "_tp_login_at", "_tp_seen", "_tp_key"
 REFRESH = 60  # seconds between two writes of a session's last activity
+# How long a session may wait for its code after the password (the half-signed-in state, see
+# accounts/security.py): enough to open the authenticator app, short enough that a password
+# typed on a shared computer does not leave a session waiting for a code for hours.
+CODE_STEP_LIMIT = dt.timedelta(minutes=5)
 End = UserSession.End
 
 
@@ -150,6 +157,7 @@ def _adopt(request: Any, user: Any) -> None:
 IDLE_MESSAGE = gettext_noop("长时间未操作，已自动退出登录，请重新登录")
 ABSOLUTE_MESSAGE = gettext_noop("登录时间已超过%(hours)d小时，为保障账号安全请重新登录")
 FORCED_MESSAGE = gettext_noop("您的登录已被管理员强制下线，请重新登录")
+CODE_STEP_MESSAGE = gettext_noop("%(minutes)d分钟内未输入验证码，请重新登录")
 
 
 def enforce(request: Any) -> None:
@@ -181,6 +189,16 @@ def enforce(request: Any) -> None:
     if stamp - seen > limits.idle.total_seconds():
         minutes = int(limits.idle.total_seconds() // 60)
         _timeout(request, user, End.IDLE, f"闲置超过{minutes}分钟", gettext(IDLE_MESSAGE))
+        return
+    if stamp - login_at > CODE_STEP_LIMIT.total_seconds() and security.next_step(request) == security.VERIFY:
+        minutes = int(CODE_STEP_LIMIT.total_seconds() // 60)
+        _timeout(
+            request,
+            user,
+            End.IDLE,  # the half-signed-in session sat waiting for its code
+            f"{minutes}分钟内未输入验证码",
+            gettext(CODE_STEP_MESSAGE) % {"minutes": minutes},
+        )
         return
     if stamp - seen < REFRESH and session.get(KEY) == session.session_key:
         return  # the common case: no write

@@ -298,3 +298,54 @@ def test_anonymous_visitors_reach_the_registration_pages_only(world):
     ):
         response = client.post(url) if "review" in url else client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+# 账号安全 (POST only): every signed-in persona manages her own authenticator. The data is chosen
+# to change nothing lasting beyond the pending authenticator that otp_start creates. In order:
+# otp_confirm finds the pending one and refuses the malformed code; otp_remove the wrong password.
+OWN_TOTP_POSTS = [
+    ("accounts:otp_start", {}, 302),  # back to 账号安全, showing the QR code
+    ("accounts:otp_confirm", {"otp_token": "abc"}, 200),  # 账号安全 again, with the error
+    ("accounts:otp_remove", {"password": "not-her-password"}, 200),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_totp_pages_per_role(world, persona):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from talentpark.registry.tests.factories import UserFactory
+
+    client = _client(world, persona)
+    user = getattr(world, persona)
+    for url_name, data, want in OWN_TOTP_POSTS:
+        url = reverse(url_name)
+        assert client.get(url).status_code == 405, (url_name, persona)
+        status = client.post(url, data).status_code
+        assert status == want, (url_name, persona, status)
+    assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [False]
+    # The office's reset of someone else's authenticator: hers alone, in her zone (404 outside it).
+    # No reason given, so nothing is reset.
+    own = UserFactory(username="matrix_own", role="specialist", zone=world.zone)
+    far = UserFactory(username="matrix_far", role="specialist", zone=world.other_zone)
+    for target, want in ((own, {"alice": 200}), (far, {"alice": 404})):
+        TOTPDevice.objects.create(user=target, name="身份验证器", confirmed=True)
+        url = reverse("accounts:user_otp_reset", args=[target.pk])
+        assert client.get(url).status_code == want.get(persona, 403), (persona, target.username)
+        status = client.post(url, {"reason": ""}).status_code
+        assert status == want.get(persona, 403), (persona, target.username, status)
+        assert TOTPDevice.objects.filter(user=target, confirmed=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_visitors_are_sent_to_login_from_the_totp_pages(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    urls = [reverse(name) for name, _, _ in OWN_TOTP_POSTS]
+    urls.append(reverse("accounts:user_otp_reset", args=[world.bob.pk]))
+    for url in urls:
+        response = client.post(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    assert not TOTPDevice.objects.exists()

@@ -87,3 +87,18 @@ def test_hr_home_lists_only_its_own_open_positions(world):
     client.force_login(world.erin)
     html = client.get("/").content.decode()
     assert "液压工程师" in html and "已招满岗位" not in html and "别家岗位" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_successful_sign_in_clears_the_failures(world):
+    """Without an authenticator the password completes the sign-in and clears the count (with
+    one, the code does: accounts/tests/test_totp.py)."""
+    limit = settings.TALENTPARK_LOGIN_FAILURE_LIMIT
+    client = Client()
+    for _ in range(limit - 1):
+        assert _post(client, "alice", "wrong-guess").status_code == 200
+    assert _post(client, "alice", PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"))
+    for _ in range(limit - 1):
+        assert _post(client, "alice", "wrong-guess").status_code == 200  # counted afresh
+    assert _post(client, "alice", PASSWORD).status_code == 302

@@ -254,3 +254,73 @@ def test_a_new_session_id_at_login_and_the_row_follows_a_password_change(world):
     assert _home(client).status_code == 200
     row.refresh_from_db()
     assert row.session_key == changed  # 强制下线 still reaches the session after its key changed
+
+
+# -- a session waiting for its code ----------------------------------------------------------
+
+
+def _awaiting_code(username: str) -> tuple[Client, Any]:
+    """A client past the password of an account with an authenticator, not yet past its code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+    client = Client(REMOTE_ADDR="10.16.5.6", HTTP_USER_AGENT=UA)
+    response = client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+    assert response["Location"].startswith(reverse("accounts:otp_verify")), response
+    return client, device
+
+
+def _right_code(device: Any) -> str:
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_waiting_for_its_code_is_held_to_the_idle_limit(world, clock):
+    client, device = _awaiting_code("bob")
+    with override_settings(TALENTPARK_SESSION_IDLE_MINUTES_STAFF=2):  # below the code step's 5 minutes
+        clock.advance(minutes=1)
+        assert client.get(reverse("accounts:otp_verify")).status_code == 200  # still waiting
+        clock.advance(minutes=3)
+        assert "长时间未操作" in _on_login_page(_home(client), client)  # not sent on to the code page
+        late = client.post(reverse("accounts:otp_verify"), {"otp_token": _right_code(device)})
+    assert late["Location"].startswith("/login/")  # back to the password step
+    assert "_auth_user_id" not in client.session
+    assert UserSession.objects.get(user=world.bob).end_reason == UserSession.End.IDLE
+    assert "2分钟" in LoginEvent.objects.get(kind=LoginEvent.Kind.TIMEOUT).detail
+    assert not LoginEvent.objects.filter(kind=LoginEvent.Kind.LOGIN).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_waiting_for_its_code_is_held_to_the_absolute_limit(world):
+    client, _ = _awaiting_code("bob")
+    session = client.session  # the stored clock: signed in with the password 8 hours and a minute ago
+    session[sessions.LOGIN_AT] = (timezone.now() - dt.timedelta(hours=8, minutes=1)).timestamp()
+    session.save()
+    response = client.get("/api/registry/talents")  # the API too: timed out, not told to give a code
+    assert response.status_code == 401
+    assert UserSession.objects.get(user=world.bob).end_reason == UserSession.End.ABSOLUTE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_code_must_follow_the_password_within_five_minutes(world, clock):
+    client, device = _awaiting_code("bob")
+    clock.advance(minutes=4)
+    assert client.get(reverse("accounts:otp_verify")).status_code == 200  # active, within the 30 idle
+    clock.advance(minutes=2)
+    late = client.post(reverse("accounts:otp_verify"), {"otp_token": _right_code(device)})
+    assert "5分钟内未输入验证码" in _on_login_page(late, client)
+    assert "_auth_user_id" not in client.session
+    event = LoginEvent.objects.get(kind=LoginEvent.Kind.TIMEOUT)
+    assert (event.user, event.detail) == (world.bob, "5分钟内未输入验证码")
+    assert UserSession.objects.get(user=world.bob).end_reason == UserSession.End.IDLE
+    # Signed in again, with the code in time: the limit no longer applies once the code is given.
+    again = Client(REMOTE_ADDR="10.16.5.6", HTTP_USER_AGENT=UA)
+    again.post(reverse("accounts:login"), {"username": "bob", "password": PASSWORD})
+    clock.advance(minutes=4)
+    assert again.post(reverse("accounts:otp_verify"), {"otp_token": _right_code(device)}).status_code == 302
+    clock.advance(minutes=10)
+    assert _home(again).status_code == 200

@@ -108,7 +108,10 @@ def test_a_user_with_an_authenticator_signs_in_in_two_steps(world):
     assert again.get(reverse("accounts:home")).status_code == 302
 
 
-def test_wrong_codes_are_throttled_and_logged(world):
+def test_wrong_codes_are_throttled_and_logged(world, settings):
+    # A back-off long enough that a slow machine cannot outlast it between two requests (the
+    # deployed factor is 1 second: 1, 2, 4 …); the test ends it with unthrottle().
+    settings.OTP_TOTP_THROTTLE_FACTOR = 600
     device = enrol(world.bob)
     client = Client()
     sign_in(client, "bob")
@@ -277,3 +280,77 @@ def test_the_login_log_and_the_online_session_follow_the_code_step(world, settin
     # The session key was renewed at the code step; the 在线用户 row names the new one.
     row = UserSession.objects.get(user=world.alice, ended_at__isnull=True)
     assert row.session_key == client.session.session_key
+
+
+def _wrong(device: TOTPDevice) -> str:
+    """A code the authenticator does not show now, nor one step before or after (the tolerance)."""
+    near = {code(device, step) for step in (-1, 0, 1)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
+
+
+def _wrong_codes(client: Client, device: TOTPDevice, n: int) -> list[int]:
+    statuses = []
+    for _ in range(n):
+        unthrottle(device)  # django-otp's back-off is a separate guard: this counts the lockout
+        statuses.append(
+            client.post(reverse("accounts:otp_verify"), {"otp_token": _wrong(device)}).status_code
+        )
+    return statuses
+
+
+def test_wrong_codes_count_toward_the_login_lockout_and_the_right_code_is_refused_during_it(world):
+    from talentpark.accounts.models import LoginEvent
+    from talentpark.core import parameters
+
+    K = LoginEvent.Kind
+    limit = int(parameters.value("login.failure_limit"))
+    device = enrol(world.bob)
+    client = Client()
+    assert sign_in(client, "bob").status_code == 302
+    assert _wrong_codes(client, device, limit) == [200] * (limit - 1) + [429]  # the limit-th locks
+    unthrottle(device)
+    refused = client.post(reverse("accounts:otp_verify"), {"otp_token": code(device)})
+    assert refused.status_code == 429
+    assert "账号已临时锁定" in refused.content.decode()  # the password step's lockout page
+    assert client.get(reverse("accounts:home"))["Location"].startswith(reverse("accounts:otp_verify"))
+    assert not LoginEvent.objects.filter(user=world.bob, kind=K.LOGIN).exists()
+    # One 登录失败 row per attempt, the lock once, then the refusal.
+    rows = list(LoginEvent.objects.filter(user=world.bob).order_by("pk").values_list("kind", "detail"))
+    assert rows[:limit] == [(K.FAILED, "验证码错误")] * limit
+    assert rows[limit][0] == K.LOCKED
+    assert rows[limit + 1 :] == [(K.FAILED, "账号锁定期间的登录尝试，已拒绝")]
+    # The same lock holds at the password step.
+    assert sign_in(Client(), "bob").status_code == 429
+    # What axes keeps of the attempts shows no code (the refused one was the right one).
+    from axes.models import AccessAttempt
+
+    kept = "".join(AccessAttempt.objects.filter(username="bob").values_list("post_data", flat=True))
+    assert "otp_token=****" in kept and code(device) not in kept and _wrong(device) not in kept
+
+
+def test_signing_in_again_with_the_password_does_not_clear_the_wrong_codes(world):
+    from talentpark.core import parameters
+
+    limit = int(parameters.value("login.failure_limit"))
+    device = enrol(world.bob)
+    first = Client()
+    sign_in(first, "bob")
+    assert _wrong_codes(first, device, limit - 1) == [200] * (limit - 1)
+    second = Client()
+    assert sign_in(second, "bob")["Location"].startswith(reverse("accounts:otp_verify"))
+    assert _wrong_codes(second, device, 1) == [429]
+
+
+def test_the_right_code_clears_the_failures(world):
+    from talentpark.core import parameters
+
+    limit = int(parameters.value("login.failure_limit"))
+    device = enrol(world.bob)
+    client = Client()
+    sign_in(client, "bob")
+    assert _wrong_codes(client, device, limit - 1) == [200] * (limit - 1)
+    unthrottle(device)
+    assert client.post(reverse("accounts:otp_verify"), {"otp_token": code(device)}).status_code == 302
+    again = Client()
+    sign_in(again, "bob")
+    assert _wrong_codes(again, device, limit - 1) == [200] * (limit - 1)  # counted afresh

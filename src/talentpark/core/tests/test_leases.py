@@ -1,12 +1,10 @@
-"""Leases: one holder at a time across processes; an expired lease is taken over once; tokens release."""
+"""Leases: one holder at a time across processes (threads racing on both databases); expired ones are taken over once."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils import timezone
 from talentpark.core import leases
 from talentpark.core.export import _key
 from talentpark.core.models import Lease
+from talentpark.core.tests.threads import race
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -70,32 +69,11 @@ def test_an_export_held_by_another_web_worker_is_refused(world):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("expired", [False, True], ids=["new", "expired"])
 def test_threads_racing_for_one_lease_get_exactly_one_token(expired):
-    if connection.vendor != "postgresql":
-        assert connection.vendor == "sqlite"  # one writer at a time: no race to lose
-        return
     if expired:
         leases.acquire("job:race", MINUTE)
         Lease.objects.update(expires_at=timezone.now() - MINUTE)
-    threads = 10
-    barrier = threading.Barrier(threads)
-    tokens: list[str | None] = []
-    errors: list[BaseException] = []
-
-    def take() -> None:
-        try:
-            barrier.wait(60)
-            tokens.append(leases.acquire("job:race", MINUTE))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=take) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(60)
-    assert errors == []
+    tokens = race(10, lambda i: leases.acquire("job:race", MINUTE))
+    assert not [t for t in tokens if isinstance(t, BaseException)]
     winners = [t for t in tokens if t is not None]
-    assert len(tokens) == threads and len(winners) == 1
+    assert len(winners) == 1
     assert Lease.objects.get(key="job:race").token == winners[0]

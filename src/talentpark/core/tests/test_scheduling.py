@@ -7,13 +7,12 @@ import datetime as dt
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -25,6 +24,7 @@ from talentpark.core.context import ActionContext
 from talentpark.core.management.commands.task_worker import SchedulerThread
 from talentpark.core.models import AuditLog, JobRun, ScheduledJob, WorkerHeartbeat
 from talentpark.core.scheduling import service
+from talentpark.core.tests.threads import race
 from talentpark.registry.tests.factories import UserFactory
 
 TZ = timezone.get_fixed_timezone(8 * 60)
@@ -178,35 +178,13 @@ def test_a_zone_job_receives_its_zone(world: Any, counter: Counter) -> None:
 # ---- two workers: one run per occurrence ----------------------------------------------------
 
 
-def _race(n: int, fn: Callable[[int], Any]) -> list[Any]:
-    """``fn(i)`` in ``n`` threads released together by a barrier; results or exceptions."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait(60)
-            results[i] = fn(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 @pytest.mark.pg_only  # proven on PostgreSQL (row locks); on SQLite the IMMEDIATE transactions serialise
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_ticking_together_run_each_occurrence_once(counter: Counter) -> None:
     job = _job(NOW, cron="*/5 * * * *")
     for round_ in range(10):
         at = NOW + dt.timedelta(minutes=5 * round_)
-        results = _race(2, lambda i, at=at: service.tick(at, worker_id=f"worker-{i}"))
+        results = race(2, lambda i, at=at: service.tick(at, worker_id=f"worker-{i}"))
         assert not [r for r in results if isinstance(r, Exception)], results
         assert sorted(len(r) for r in results) == [0, 1], (round_, results)
     assert JobRun.objects.filter(job=job).count() == 10 == len(counter.calls)
@@ -218,7 +196,7 @@ def test_two_workers_ticking_together_run_each_occurrence_once(counter: Counter)
 def test_two_workers_that_saw_the_same_occurrence_claim_it_once(counter: Counter) -> None:
     job = _job(NOW)
     seen = ScheduledJob.objects.values_list("next_run_at", flat=True).get(pk=job.pk)  # both read it
-    results = _race(2, lambda i: service.claim(job.pk, seen, job.cron, NOW, f"worker-{i}"))
+    results = race(2, lambda i: service.claim(job.pk, seen, job.cron, NOW, f"worker-{i}"))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len([r for r in results if r is not None]) == 1
     assert JobRun.objects.filter(job=job).count() == 1 and len(counter.calls) == 1

@@ -6,16 +6,13 @@ checks are counted. Ten threads sending: exactly one code goes out.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection, transaction
 
 from talentpark.core import notify, smscodes
 from talentpark.core.context import ActionContext
 from talentpark.core.models import SmsCode
+from talentpark.core.tests.threads import race
 
 pytestmark = [
     pytest.mark.pg_only,
@@ -25,27 +22,6 @@ pytestmark = [
 THREADS = 10
 PHONE = "13700001111"
 P = smscodes.Purpose.PASSWORD_RESET
-
-
-def _race(fn: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.fixture
@@ -75,7 +51,7 @@ def test_two_concurrent_verifications_never_both_succeed(outbox):
             smscodes.consume(row)
         return "ok"
 
-    results = _race(use)
+    results = race(THREADS, use)
     assert results.count("ok") == 1, results
     assert all(isinstance(r, smscodes.SmsCodeError) for r in results if r != "ok")
     assert SmsCode.objects.get().used_at is not None
@@ -84,7 +60,7 @@ def test_two_concurrent_verifications_never_both_succeed(outbox):
 def test_concurrent_guesses_are_counted_to_five_and_no_further(outbox):
     smscodes.issue(ActionContext.system(), PHONE, P)
     wrong = f"{(int(_code(outbox)) + 1) % 10**6:06d}"
-    results = _race(lambda i: smscodes.check(PHONE, P, wrong))
+    results = race(THREADS, lambda i: smscodes.check(PHONE, P, wrong))
     messages = [r.messages[0] for r in results]
     assert sum("不正确" in m for m in messages) == 5, messages
     assert sum("错误次数已达5次" in m for m in messages) == 5, messages
@@ -92,7 +68,7 @@ def test_concurrent_guesses_are_counted_to_five_and_no_further(outbox):
 
 
 def test_concurrent_sends_send_one_code(outbox):
-    results = _race(lambda i: smscodes.issue(ActionContext(user=None, ip=f"10.1.1.{i}"), PHONE, P))
+    results = race(THREADS, lambda i: smscodes.issue(ActionContext(user=None, ip=f"10.1.1.{i}"), PHONE, P))
     sent = [r for r in results if isinstance(r, SmsCode)]
     assert len(sent) == 1, results
     assert all(isinstance(r, smscodes.SmsRateLimited) for r in results if not isinstance(r, SmsCode))

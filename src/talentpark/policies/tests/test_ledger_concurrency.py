@@ -8,15 +8,13 @@ IMMEDIATE transactions serialise writers (CON-4: no unhandled "database is locke
 from __future__ import annotations
 
 import decimal
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from talentpark.core.context import ActionContext
+from talentpark.core.tests.threads import race
 from talentpark.policies import ledger, redemption, runs
 from talentpark.policies.models import Claim, LedgerEntry, Policy
 from talentpark.policies.tests.factories import AS_OF, make_policy, make_version
@@ -24,28 +22,6 @@ from talentpark.registry.tests.factories import TalentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 10
-
-
-def _race(fn: Callable[[int], Any]) -> list[Any]:
-    """Run ``fn(i)`` in THREADS threads released together; collect results or exceptions."""
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _approved_claims(world: Any, n: int, budget: str, amount: str = "1000") -> tuple[Policy, list[Claim]]:
@@ -74,7 +50,7 @@ def _approved_claims(world: Any, n: int, budget: str, amount: str = "1000") -> t
 def test_ten_threads_paying_the_same_claim_make_one_entry(world) -> None:
     policy, [claim] = _approved_claims(world, 1, "100000")
     ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
-    results = _race(lambda i: ledger.pay_claim(ctx, claim.pk, "same-key"))
+    results = race(THREADS, lambda i: ledger.pay_claim(ctx, claim.pk, "same-key"))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({r.pk for r in results}) == 1
     assert LedgerEntry.objects.filter(claim=claim).count() == 1
@@ -85,7 +61,7 @@ def test_ten_threads_paying_the_same_claim_make_one_entry(world) -> None:
 def test_ten_threads_with_different_keys_still_pay_once(world) -> None:
     policy, [claim] = _approved_claims(world, 1, "100000")
     ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
-    results = _race(lambda i: ledger.pay_claim(ctx, claim.pk, f"key-{i}"))
+    results = race(THREADS, lambda i: ledger.pay_claim(ctx, claim.pk, f"key-{i}"))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert LedgerEntry.objects.filter(claim=claim).count() == 1
     policy.refresh_from_db()
@@ -97,7 +73,7 @@ def test_ten_threads_against_the_last_of_a_budget_never_overspend(world) -> None
     policy, claims = _approved_claims(world, THREADS, "3500")
     assert len(claims) == THREADS
     ctx = ActionContext(user=world.alice, role=world.alice.role, zone_id=world.zone.pk)
-    results = _race(lambda i: ledger.pay_claim(ctx, claims[i].pk, f"claim-{claims[i].pk}"))
+    results = race(THREADS, lambda i: ledger.pay_claim(ctx, claims[i].pk, f"claim-{claims[i].pk}"))
     paid = [r for r in results if isinstance(r, LedgerEntry)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(paid) == 3 and len(refused) == THREADS - 3, results
