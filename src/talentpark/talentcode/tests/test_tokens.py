@@ -315,18 +315,21 @@ def test_sm2_signs_when_the_extra_is_installed_else_refuses_clearly():
     if "SM2" in algorithms.ALGORITHMS:
         key = keys.active_key()
         assert key.alg == "SM2" and len(bytes(key.public_key)) == 64
-        text = _issue()
+        now = _now()
+        text = _issue(now=now)
         published = _offline(keys.published_keys())
-        got = tokens.verify(text, keys=published, now=NOW)
-        assert (got.alg, got.kid) == ("SM2", key.kid)
-        header = cbor2.loads(cbor2.loads(zlib.decompress(b45.decode(text[4:]))).value[0])
-        assert header[1] == algorithms.SM2_COSE_ID
-        # tampering is caught as with Ed25519
-        claims = tokens.decode_claims(text)
-        assert claims[-65538] == "B"
+        got = tokens.verify(text, keys=published, now=now)
+        assert (got.alg, got.kid, got.tier) == ("SM2", key.kid, "B")
+        protected, _u, payload, signature = cbor2.loads(zlib.decompress(b45.decode(text[4:]))).value
+        assert cbor2.loads(protected)[1] == algorithms.SM2_COSE_ID
+        claims = cbor2.loads(payload)
+        claims[-65538] = "A"
+        forged = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, cbor2.dumps(claims), signature]))
+        assert _reason("TP1:" + b45.encode(zlib.compress(forged)), keys=published, now=now) == "signature"
+        # back to Ed25519 by rotation: the SM2 token still verifies while its key is retiring
         rotated = keys.rotate(CTX, alg="EdDSA")
-        assert tokens.verify(_issue(), now=NOW).kid == rotated.kid
-        assert tokens.verify(text, keys=_offline(keys.published_keys()), now=NOW).alg == "SM2"
+        assert tokens.verify(_issue(now=now), now=now).kid == rotated.kid
+        assert tokens.verify(text, keys=_offline(keys.published_keys()), now=now).alg == "SM2"
         assert signing_algorithm() == []
     else:
         with pytest.raises(keys.AlgorithmUnavailable, match="人才码签名算法“SM2”不可用：未安装国密扩展"):
