@@ -81,6 +81,7 @@ SHARED = frozenset(
         "core.SmsCode",
         "signup.PrivacyNotice",  # platform-wide notice; sign-in machinery
         "signup.PrivacyConsent",
+        "talentcode.SigningKey",  # platform-wide 人才码 keys; no cached page shows them
     }
 )
 

@@ -7,14 +7,14 @@ import json
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from talentpark.talentcode.keys import published_keys
 
 MAX_AGE = 300  # a verifier refetches at least as often as a retiring key's grace period
 
 
-@require_GET
+@require_safe
 def keys_json(request: HttpRequest) -> HttpResponse:
     body = published_keys()
     etag = '"' + hashlib.sha256(json.dumps(body["keys"], sort_keys=True).encode()).hexdigest()[:32] + '"'
