@@ -110,7 +110,7 @@ def _epoch(now: dt.datetime | int | float | None) -> int:
     return int(now)
 
 
-def _check_claims(issuer: str, talent_code: str, tier: str) -> None:
+def _check_claims(issuer: str, talent_code: str, tier: str, tier_until: Any, ttl: int | None) -> None:
     if not issuer or len(issuer) > 32:
         raise ValueError("issuer: a zone code of 1 to 32 characters")
     if (
@@ -121,6 +121,12 @@ def _check_claims(issuer: str, talent_code: str, tier: str) -> None:
         raise ValueError("talent_code: an opaque random id (new_talent_code_id()), never a name, ID or phone")
     if tier not in TIERS:
         raise ValueError(f"tier: one of {TIERS}")
+    if tier_until is not None and (
+        not isinstance(tier_until, dt.date) or isinstance(tier_until, dt.datetime)
+    ):
+        raise ValueError("tier_until: a date")
+    if ttl is not None and ttl <= 0:
+        raise ValueError("ttl: positive seconds")
 
 
 def _sig_structure(protected: bytes, payload: bytes) -> bytes:
@@ -144,7 +150,7 @@ def issue(
     """
     from talentpark.talentcode import keys as signing_keys  # the database side
 
-    _check_claims(issuer, talent_code, tier)
+    _check_claims(issuer, talent_code, tier, tier_until, ttl)
     key = key or signing_keys.active_key()
     algorithm = algorithms.ALGORITHMS.get(key.alg)
     if algorithm is None:

@@ -114,6 +114,9 @@ def test_payload_carries_no_name_id_number_or_phone(world):
             _issue(talent_code=bad)
     with pytest.raises(ValueError):
         _issue(talent_code="张三")
+    for bad_args in ({"tier": "S"}, {"tier_until": dt.datetime(2028, 1, 1)}, {"ttl": 0}, {"issuer": ""}):
+        with pytest.raises(ValueError):
+            _issue(**bad_args)
 
 
 @pytest.mark.django_db
