@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "talentpark.housing",
     "talentpark.innovation",
     "talentpark.signup",
+    "talentpark.talentcode",
     "talentpark.demo",
 ]
 
@@ -288,6 +289,10 @@ TALENTPARK_SMS_DAILY_LIMIT = int(os.environ.get("TALENTPARK_SMS_DAILY_LIMIT", "1
 TALENTPARK_SMS_IP_HOURLY_LIMIT = int(os.environ.get("TALENTPARK_SMS_IP_HOURLY_LIMIT", "30"))
 # How a refused registrant reaches the talent office (signup): a phone number or a window address.
 TALENTPARK_OFFICE_CONTACT = os.environ.get("TALENTPARK_OFFICE_CONTACT", "")
+# 人才码 (talentpark.talentcode): the algorithm of new signing keys ("EdDSA"; "SM2" needs the sm2
+# extra) and how many seconds a token stays valid.
+TALENTPARK_TALENTCODE_ALG = os.environ.get("TALENTPARK_TALENTCODE_ALG", "EdDSA")
+TALENTPARK_TALENTCODE_TTL = int(os.environ.get("TALENTPARK_TALENTCODE_TTL", "300"))
 
 # Defaults of run-time parameters (core/parameters.py): the office overrides them on 参数管理.
 TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))

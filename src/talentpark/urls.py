@@ -21,4 +21,5 @@ urlpatterns = [
     path("core/", include("talentpark.core.urls")),
     path("search/", include("talentpark.core.search.urls")),
     path("signup/", include("talentpark.signup.urls")),
+    path("talentcode/", include("talentpark.talentcode.urls")),
 ]

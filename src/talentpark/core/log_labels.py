@@ -86,6 +86,9 @@ ACTION_LABELS: dict[str, str] = {
     "policy.review.resolve": gettext_noop("处理人工复核"),
     "policy.ledger.pay": gettext_noop("拨付"),
     "policy.ledger.reverse": gettext_noop("冲正"),
+    "talentcode.key.create": gettext_noop("生成人才码签名密钥"),
+    "talentcode.key.rotate": gettext_noop("轮换人才码签名密钥"),
+    "talentcode.key.retire": gettext_noop("退役人才码签名密钥"),
 }
 
 OTHER_ROLES = {"system": gettext_noop("系统"), "anonymous": gettext_noop("未登录")}

@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {"login/", "i18n/setlang/", "admin/login/", "api/openapi.json", "healthz", "password/reset/"}
 # Registration (signup): open to anyone; their writes need an SMS code (tests in signup/tests).
 PUBLIC |= {"signup/", "signup/talent/", "signup/enterprise/", "signup/done/", "signup/privacy/"}
+# 人才码's public key list: public material for offline verifiers (talentcode/tests/test_views.py).
+PUBLIC |= {"talentcode/keys.json"}
 # django-ninja's own root: no page, it answers 404 to everyone.
 NOT_A_PAGE = {"api/"}
 # Pages that only take POST (a GET is refused with 405 before anything else).

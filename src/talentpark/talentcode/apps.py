@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class TalentcodeConfig(AppConfig):
+    name = "talentpark.talentcode"
+    label = "talentcode"
+    verbose_name = "人才码"
+
+    def ready(self) -> None:
+        # access (grants), checks (the signing algorithm is available), kernel (zone versions)
+        from talentpark.talentcode import access, checks, kernel  # noqa: F401
