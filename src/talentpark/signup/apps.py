@@ -8,5 +8,5 @@ class SignupConfig(AppConfig):
 
     def ready(self) -> None:
         # access (scopes and grants), contacts (SMS addresses and phone owners), consent (the login
-        # check), shell (menus)
-        from talentpark.signup import access, consent, contacts, shell  # noqa: F401
+        # check), shell (menus), timeline (一码归集: registration and consents)
+        from talentpark.signup import access, consent, contacts, shell, timeline  # noqa: F401
