@@ -206,7 +206,9 @@ class TimelineOut(Schema):
 
 
 class TimelineParams(Schema):
-    kind: list[str] = Field([], title="类别", description="类别代码，可多选（kind=claim&kind=tier）；其他值忽略")
+    kind: list[str] = Field(
+        [], title="类别", description="类别代码，可多选（kind=claim&kind=tier）；其他值忽略"
+    )
     page: PageNumber = 1
     page_size: PageSize = Field(25, description="每页条数，超过上限（参数管理“接口每页最多条数”）按上限返回")
 
@@ -247,9 +249,7 @@ def talent_timeline(request: HttpRequest, pk: RecordId, params: Query[TimelinePa
     summary="我的一码归集",
     description="登录人才本人的一码归集（最新的人才档案；talent 指定本人的另一份档案）。仅限人才角色。",
 )
-def my_timeline(
-    request: HttpRequest, params: Query[TimelineParams], talent: RecordId | None = None
-) -> Any:
+def my_timeline(request: HttpRequest, params: Query[TimelineParams], talent: RecordId | None = None) -> Any:
     user: Any = request.user
     if user.role != Role.TALENT:
         raise PermissionDenied

@@ -54,10 +54,11 @@ def _tier_label(code: Any) -> str:
 def record_events(talent: Talent, viewer: Any) -> Iterator[timeline.TimelineEvent]:
     url = _record_url(talent, viewer)
     zone_name = talent.zone.name
+    employer = talent.employer
     yield timeline.TimelineEvent(
         at=timeline.day_start(talent.zone_entry_date),
         title=gettext("入区：%(zone)s") % {"zone": zone_name},
-        detail=(gettext("工作单位：%(e)s") % {"e": talent.employer.name}) if talent.employer_id else "",
+        detail=(gettext("工作单位：%(e)s") % {"e": employer.name}) if employer is not None else "",
         url=url,
     )
     registered = _audit_rows(talent, ("talent.register",)).first()

@@ -54,9 +54,7 @@ def _render(
         "records": records,
         "tl": tl,
         "kinds": kinds,
-        "chips": [
-            (code, label, code in kinds, query(kinds=[code])) for code, label in timeline.kinds()
-        ],
+        "chips": [(code, label, code in kinds, query(kinds=[code])) for code, label in timeline.kinds()],
         "all_query": query(kinds=[]),
         "next_query": query(page=tl.next_number),
         "first_query": query(),

@@ -29,7 +29,9 @@ def signup_events(talent: Any, viewer: Any) -> Iterator[timeline.TimelineEvent]:
     for row in registered:
         yield timeline.TimelineEvent(at=row.at, title=gettext("本人在线注册账号"))
     privacy = reverse("signup:privacy")
-    for consent in PrivacyConsent.objects.filter(user_id=user_id).select_related("notice").order_by("accepted_at"):
+    for consent in (
+        PrivacyConsent.objects.filter(user_id=user_id).select_related("notice").order_by("accepted_at")
+    ):
         yield timeline.TimelineEvent(
             at=consent.accepted_at,
             title=gettext("同意《%(t)s》") % {"t": consent.notice.title},

@@ -77,7 +77,9 @@ def test_sources_merge_newest_first_and_filter_by_kind(test_sources):
 
 
 def test_a_source_giving_a_naive_time_is_refused(test_sources):
-    timeline.register_source("t_naive", "测试", lambda s, v: [timeline.TimelineEvent(at=dt.datetime(2026, 1, 1), title="x")])
+    timeline.register_source(
+        "t_naive", "测试", lambda s, v: [timeline.TimelineEvent(at=dt.datetime(2026, 1, 1), title="x")]
+    )
     try:
         with pytest.raises(ValueError, match="naive"):
             timeline.events_for(None, None, kinds=["t_naive"])
@@ -118,7 +120,11 @@ def history(world):
         version="2026.1", title="隐私政策", body="正文" * 20, effective_at=timezone.now()
     )
     PrivacyConsent.objects.create(user=world.tina, notice=notice, accepted_at=timezone.now())
-    return {"claim": claim, "policy": policy, "carols_claim": Claim.objects.get(policy=policy, talent=world.carols_talent)}
+    return {
+        "claim": claim,
+        "policy": policy,
+        "carols_claim": Claim.objects.get(policy=policy, talent=world.carols_talent),
+    }
 
 
 @pytest.mark.django_db
@@ -164,12 +170,18 @@ def test_links_follow_what_the_viewer_may_open(world, history):
 def test_pages_and_api_never_show_the_new_phone_in_clear(world, history):
     for user, page, api in (
         (world.tina, reverse("registry:timeline"), "/api/registry/timeline"),
-        (world.bob, reverse("registry:talent_timeline", args=[world.talent.pk]), f"/api/registry/talents/{world.talent.pk}/timeline"),
+        (
+            world.bob,
+            reverse("registry:talent_timeline", args=[world.talent.pk]),
+            f"/api/registry/talents/{world.talent.pk}/timeline",
+        ),
     ):
         c = client_for(user)
         for url in (page, api):
             response = c.get(url)
-            body = response.content.decode() if url == page else json.dumps(response.json(), ensure_ascii=False)
+            body = (
+                response.content.decode() if url == page else json.dumps(response.json(), ensure_ascii=False)
+            )
             assert "13912345678" not in body and "手机号码" in body, url
 
 
@@ -230,7 +242,9 @@ def test_load_more_pages_with_and_without_htmx(world, settings):
 
     def many(subject: Any, viewer: Any):
         base = dt.datetime(2026, 5, 1, tzinfo=UTC)
-        return [timeline.TimelineEvent(at=base + dt.timedelta(hours=i), title=f"第{i:03d}项") for i in range(60)]
+        return [
+            timeline.TimelineEvent(at=base + dt.timedelta(hours=i), title=f"第{i:03d}项") for i in range(60)
+        ]
 
     timeline.register_source("t_many", "很多", many)
     try:
@@ -285,7 +299,12 @@ def test_scoping_of_pages_and_api(world):
 @pytest.mark.django_db
 def test_the_talent_page_links_to_her_timeline_and_her_bar_lists_it(world):
     url = reverse("registry:talent_timeline", args=[world.talent.pk])
-    assert url in client_for(world.bob).get(reverse("registry:talent_detail", args=[world.talent.pk])).content.decode()
+    assert (
+        url
+        in client_for(world.bob)
+        .get(reverse("registry:talent_detail", args=[world.talent.pk]))
+        .content.decode()
+    )
     home = client_for(world.tina).get(reverse("accounts:home")).content.decode()
     assert reverse("registry:timeline") in home and "我的一码归集" in home
 
