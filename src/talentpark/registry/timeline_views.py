@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from talentpark.accounts.access import get_for, restrict
@@ -58,7 +57,6 @@ def _render(
         "all_query": query(kinds=[]),
         "next_query": query(page=tl.next_number),
         "first_query": query(),
-        "api_url": reverse("api:talent_timeline", args=[talent.pk]),
     }
     request.pii_shown = True  # type: ignore[attr-defined]  # a person's history: never cached
     if request.headers.get("HX-Request") == "true":
