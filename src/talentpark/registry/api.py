@@ -6,14 +6,28 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from talentpark.accounts.access import get_for, sees_people
-from talentpark.core.api_kit import Amount, Count, Day, FreeText, RecordId, add_listing_routes, answers
+from talentpark.accounts.access import get_for, restrict, sees_people
+from talentpark.accounts.roles import Role
+from talentpark.core import timeline
+from talentpark.core.api_kit import (
+    Amount,
+    Count,
+    Day,
+    FreeText,
+    PageNumber,
+    PageSize,
+    RecordId,
+    add_listing_routes,
+    answers,
+    page_params,
+)
 from talentpark.core.context import ActionContext
-from talentpark.registry.models import Enterprise
+from talentpark.registry.models import Enterprise, Talent
 from talentpark.registry.pages import CHAINS, ENTERPRISES, PLATFORMS, PROJECTS, TALENTS
 from talentpark.registry.services import update_enterprise
 
@@ -164,3 +178,85 @@ def patch_enterprise(request: HttpRequest, pk: RecordId, payload: EnterprisePatc
     return update_enterprise(
         ActionContext.from_request(request, reason="API修改企业信息"), enterprise, changes
     )
+
+
+# -- 一码归集: a talent's timeline, as on her page (core.timeline, every app's sources) ----------
+class TimelineKindOut(Schema):
+    kind: str = Field(title="类别代码")
+    label: str = Field(title="类别")
+
+
+class TimelineEventOut(Schema):
+    at: dt.datetime = Field(title="时间", description="带时区（北京时间）")
+    kind: str = Field(title="类别代码")
+    kind_label: str = Field(title="类别")
+    title: str = Field(title="事项")
+    detail: str = Field(title="说明")
+    url: str = Field(title="记录页面", description="查看者无权打开该记录时为空")
+    source: str = Field(title="来源系统")
+
+
+class TimelineOut(Schema):
+    talent_id: int
+    count: int
+    page: int
+    page_size: int
+    kinds: list[TimelineKindOut] = Field(description="可筛选的全部类别")
+    items: list[TimelineEventOut] = Field(description="最新的在前")
+
+
+class TimelineParams(Schema):
+    kind: list[str] = Field(
+        [], title="类别", description="类别代码，可多选（kind=claim&kind=tier）；其他值忽略"
+    )
+    page: PageNumber = 1
+    page_size: PageSize = Field(25, description="每页条数，超过上限（参数管理“接口每页最多条数”）按上限返回")
+
+
+def _timeline(request: HttpRequest, talent: Talent, params: TimelineParams) -> dict[str, Any]:
+    page, page_size = page_params(params.page, params.page_size)
+    tl = timeline.page(talent, request.user, timeline.known_kinds(params.kind), page, page_size)
+    return {
+        "talent_id": talent.pk,
+        "count": tl.count,
+        "page": tl.number,
+        "page_size": tl.page_size,
+        "kinds": [{"kind": k, "label": label} for k, label in timeline.kinds()],
+        "items": [e.as_dict() for e in tl.events],
+    }
+
+
+@router.get(
+    "/talents/{pk}/timeline",
+    response=answers(TimelineOut, 403, 404),
+    operation_id="get_talent_timeline",
+    url_name="talent_timeline",
+    summary="人才一码归集",
+    description="一名人才在园区办理过的所有事项（建档入区、人才认定、档案变更、政策兑现、注册与授权……），"
+    "最新的在前，与页面“一码归集”相同。可见范围与人才详情相同：无权查看人才库为403，"
+    "不在本人数据范围内的人才为404。",
+)
+def talent_timeline(request: HttpRequest, pk: RecordId, params: Query[TimelineParams]) -> Any:
+    talent = get_for(TALENTS.queryset(request.user), request.user, "view", pk=pk)
+    return _timeline(request, talent, params)
+
+
+@router.get(
+    "/timeline",
+    response=answers(TimelineOut, 403, 404),
+    operation_id="get_my_timeline",
+    url_name="my_timeline",
+    summary="我的一码归集",
+    description="登录人才本人的一码归集（最新的人才档案；talent 指定本人的另一份档案）。仅限人才角色。",
+)
+def my_timeline(request: HttpRequest, params: Query[TimelineParams], talent: RecordId | None = None) -> Any:
+    user: Any = request.user
+    if user.role != Role.TALENT:
+        raise PermissionDenied
+    mine = restrict(Talent.objects.select_related("zone", "employer", "person"), user, "view")
+    record = get_for(mine, user, "view", pk=talent) if talent else mine.order_by("-id").first()
+    if record is None:
+        from django.http import Http404
+
+        raise Http404
+    return _timeline(request, record, params)

@@ -330,11 +330,11 @@ def _talent_actions(obj: Talent, request: Any) -> dict[str, Any]:
 
     from talentpark.accounts.access import has_perm
 
-    return (
-        {"pii_unmask": reverse("registry:talent_unmask", args=[obj.pk])}
-        if has_perm(request.user, "pii.unmask")
-        else {}
-    )
+    # The page's viewer may see the talent, so she may see her timeline (一码归集) too.
+    context: dict[str, Any] = {"links": [("一码归集", reverse("registry:talent_timeline", args=[obj.pk]))]}
+    if has_perm(request.user, "pii.unmask"):
+        context["pii_unmask"] = reverse("registry:talent_unmask", args=[obj.pk])
+    return context
 
 
 def _enterprise_actions(obj: Enterprise, request: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-from talentpark.registry import profile
+from talentpark.registry import profile, timeline_views
 from talentpark.registry.pages import LISTINGS
 from talentpark.registry.views import enterprise_edit, unmask_pii
 
@@ -10,6 +10,8 @@ urlpatterns = [u for listing in LISTINGS for u in listing.urls()] + [
     path("enterprise/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
     path("talent/<int:pk>/unmask/", unmask_pii, name="talent_unmask"),
     path("profile/", profile.profile, name="profile"),
+    path("timeline/", timeline_views.my_timeline, name="timeline"),
+    path("talent/<int:pk>/timeline/", timeline_views.talent_timeline, name="talent_timeline"),
     path("profile-changes/", profile.profile_change_list, name="profile_change_list"),
     path("profile-changes/<int:pk>/review/", profile.profile_change_review, name="profile_change_review"),
 ]

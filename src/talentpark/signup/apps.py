@@ -8,5 +8,6 @@ class SignupConfig(AppConfig):
 
     def ready(self) -> None:
         # access (scopes and grants), contacts (SMS addresses and phone owners), consent (the login
-        # check), kernel (PI fields, zone versions), shell (menus)
-        from talentpark.signup import access, consent, contacts, kernel, shell  # noqa: F401
+        # check), kernel (PI fields, zone versions), shell (menus), timeline (一码归集: registration
+        # and consents)
+        from talentpark.signup import access, consent, contacts, kernel, shell, timeline  # noqa: F401

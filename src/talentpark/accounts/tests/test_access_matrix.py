@@ -49,6 +49,7 @@ LIST_PAGES = {
     "core:parameter_list": set(),  # 参数管理: the 系统管理员 (superuser) only (core/tests/test_parameters.py)
     "signup:registration_list": {"alice"},  # 企业注册审核
     "signup:notice_list": {"alice"},  # 隐私政策版本 (publishing: signup/tests/test_signup.py)
+    "registry:timeline": {"tina"},  # 我的一码归集: the talent's own (registry/tests/test_timeline.py)
 }
 
 API_LISTS = {
@@ -63,6 +64,7 @@ API_LISTS = {
     "/api/housing/apartments": LIST_PAGES["housing:apartment_list"],
     "/api/innovation/lecturers": LIST_PAGES["innovation:lecturer_list"],
     "/api/search": LIST_PAGES["search:page"],
+    "/api/registry/timeline": LIST_PAGES["registry:timeline"],
 }
 
 
@@ -100,15 +102,33 @@ def _object_matrix(world):
             {"alice": 200, "bob": 200, "carol": 404, "dave": 404, "tina": 200},
             {"erin", "frank", "pat", "amy", "paul"},
         ),
+        (  # 一码归集 of one talent: the same scope as her page
+            reverse("registry:talent_timeline", args=[t]),
+            f"/api/registry/talents/{t}/timeline",
+            {"alice": 200, "bob": 200, "carol": 404, "dave": 404, "tina": 200},
+            {"erin", "frank", "pat", "amy", "paul"},
+        ),
         (
             reverse("registry:talent_detail", args=[ct]),
             f"/api/registry/talents/{ct}",
             {"alice": 200, "bob": 404, "carol": 200, "dave": 200, "tina": 404},
             {"erin", "frank", "pat", "amy", "paul"},
         ),
+        (  # 一码归集 of one talent: the same scope as her page
+            reverse("registry:talent_timeline", args=[ct]),
+            f"/api/registry/talents/{ct}/timeline",
+            {"alice": 200, "bob": 404, "carol": 200, "dave": 200, "tina": 404},
+            {"erin", "frank", "pat", "amy", "paul"},
+        ),
         (
             reverse("registry:talent_detail", args=[ft]),
             f"/api/registry/talents/{ft}",
+            {"alice": 404, "bob": 404, "carol": 404, "dave": 404, "tina": 404},
+            {"erin", "frank", "pat", "amy", "paul"},
+        ),
+        (  # 一码归集 of one talent: the same scope as her page
+            reverse("registry:talent_timeline", args=[ft]),
+            f"/api/registry/talents/{ft}/timeline",
             {"alice": 404, "bob": 404, "carol": 404, "dave": 404, "tina": 404},
             {"erin", "frank", "pat", "amy", "paul"},
         ),

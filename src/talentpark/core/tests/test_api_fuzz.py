@@ -92,6 +92,7 @@ def _one_row_per_listing(world: Any) -> dict[str, int]:
             zone=zone, name="齐教授", organisation="济宁学院", professional_title="1", specialty="智能制造"
         ).pk,
     }
+    rows["talent_timeline"] = world.talent.pk  # GET /registry/talents/{pk}/timeline (一码归集)
     return rows
 
 
