@@ -28,5 +28,6 @@ def write(zone: Zone, profile: ZoneProfile) -> int:
         (f"{place}青年人才“启航计划”（2019版）", "zone"),
     ]
     items = [dictionaries.save_item(ctx, own, {"label": name, "level": level}) for name, level in entries]
-    dictionaries.set_enabled(ctx, items[-1], False)  # replaced by the zone's current programme: kept for old records
+    # The old zone programme, replaced by the current one: kept for old records, offered no more.
+    dictionaries.set_enabled(ctx, items[-1], False)
     return len(items)
