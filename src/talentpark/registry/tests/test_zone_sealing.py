@@ -166,6 +166,10 @@ def _zone_of(model: type[models.Model]) -> str | None:
     return None
 
 
+# Routes taking more than the record's id: the other arguments, the most harmful value first.
+ROUTE_EXTRA_ARGS = {("core", "dictionary_item_action"): ["disable"]}
+
+
 def _pk_routes() -> list[tuple[str, str]]:
     out = []
 
@@ -178,6 +182,10 @@ def _pk_routes() -> list[tuple[str, str]]:
                 isinstance(p, URLPattern) and "<int:pk>" in str(p.pattern) and not prefix.startswith("admin")
             ):
                 out.append((namespace, p.name or ""))
+                extra = str(p.pattern).count("<") - 1
+                assert extra == len(ROUTE_EXTRA_ARGS.get(out[-1], [])), (
+                    f"{out[-1]}: add it to ROUTE_EXTRA_ARGS"
+                )
 
     walk(get_resolver().url_patterns)
     return out
@@ -268,7 +276,7 @@ def test_pages_api_and_record_routes_of_zone_a_neither_show_nor_change_zone_b(de
         if row is None:
             assert model._meta.label in EMPTY_IN_SECOND_ZONE, model._meta.label
             continue
-        url = reverse(f"{namespace}:{name}", args=[row.pk])
+        url = reverse(f"{namespace}:{name}", args=[row.pk, *ROUTE_EXTRA_ARGS.get((namespace, name), [])])
         for role, user in users.items():
             client = Client()
             client.force_login(user)
