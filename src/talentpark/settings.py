@@ -293,6 +293,7 @@ TALENTPARK_OFFICE_CONTACT = os.environ.get("TALENTPARK_OFFICE_CONTACT", "")
 # extra) and how many seconds a token stays valid.
 TALENTPARK_TALENTCODE_ALG = os.environ.get("TALENTPARK_TALENTCODE_ALG", "EdDSA")
 TALENTPARK_TALENTCODE_TTL = int(os.environ.get("TALENTPARK_TALENTCODE_TTL", "300"))
+TALENTPARK_TALENTCODE_SCAN_LIMIT = int(os.environ.get("TALENTPARK_TALENTCODE_SCAN_LIMIT", "30"))
 
 # Defaults of run-time parameters (core/parameters.py): the office overrides them on 参数管理.
 TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))

@@ -89,6 +89,11 @@ ACTION_LABELS: dict[str, str] = {
     "talentcode.key.create": gettext_noop("生成人才码签名密钥"),
     "talentcode.key.rotate": gettext_noop("轮换人才码签名密钥"),
     "talentcode.key.retire": gettext_noop("退役人才码签名密钥"),
+    "talentcode.code.revoke": gettext_noop("停用人才码"),
+    "talentcode.code.reinstate": gettext_noop("恢复人才码"),
+    "talentcode.consent.grant": gettext_noop("授权合作窗口查看信息"),
+    "talentcode.consent.withdraw": gettext_noop("撤回合作窗口授权"),
+    "talentcode.service.record": gettext_noop("登记绿色通道服务"),
 }
 
 OTHER_ROLES = {"system": gettext_noop("系统"), "anonymous": gettext_noop("未登录")}

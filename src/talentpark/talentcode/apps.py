@@ -7,5 +7,6 @@ class TalentcodeConfig(AppConfig):
     verbose_name = "人才码"
 
     def ready(self) -> None:
-        # access (grants), checks (the signing algorithm is available), kernel (zone versions)
-        from talentpark.talentcode import access, checks, kernel  # noqa: F401
+        # access (grants), checks (the signing algorithm is available), kernel (zone versions),
+        # services (notice kind, parameters), shell (navigation, homes), timeline (its source)
+        from talentpark.talentcode import access, checks, kernel, services, shell, timeline  # noqa: F401

@@ -50,6 +50,8 @@ LIST_PAGES = {
     "signup:registration_list": {"alice"},  # 企业注册审核
     "signup:notice_list": {"alice"},  # 隐私政策版本 (publishing: signup/tests/test_signup.py)
     "registry:timeline": {"tina"},  # 我的一码归集: the talent's own (registry/tests/test_timeline.py)
+    "talentcode:mine": {"tina"},  # 我的人才码 (talentcode/tests/test_partner_flow.py)
+    "talentcode:card": {"tina"},
 }
 
 API_LISTS = {
@@ -249,6 +251,22 @@ def test_parameters_are_the_system_administrators_alone(world):
     home = _client(world, "alice").get(reverse("accounts:home")).content.decode()
     assert reverse("core:parameter_list") not in home and reverse("core:dictionary_list") in home
     assert reverse("core:parameter_list") in admin.get(reverse("accounts:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_a_partner_account_linked_to_an_institution_scans(world):
+    """扫码核验 needs the partner role and a link to one of the zone's partners: pat before the link
+    is refused like everyone else, after it she (and no other persona) sees the scan page."""
+    from talentpark.talentcode.models import Partner, PartnerAccount
+
+    scan = reverse("talentcode:scan")
+    for persona in PERSONAS:
+        assert _client(world, persona).get(scan).status_code == 403, persona
+    hospital = Partner.objects.create(zone=world.zone, name="矩阵医院", kind=Partner.Kind.HOSPITAL)
+    PartnerAccount.objects.create(zone=world.zone, user=world.pat, partner=hospital)
+    for persona in PERSONAS:
+        want = 200 if persona == "pat" else 403
+        assert _client(world, persona).get(scan).status_code == want, persona
 
 
 def _registration(zone):

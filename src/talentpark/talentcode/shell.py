@@ -1,0 +1,35 @@
+"""人才码 in the shell: the talent's entry, the partner window's scan page and home section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from talentpark.core import shell
+from talentpark.core.roles import Role
+from talentpark.talentcode.models import PartnerAccount, ServiceRecord
+
+shell.talent_nav("人才码", "talentcode:mine", "talentcode.code.own", order=5)
+shell.nav("服务保障", "扫码核验", "talentcode:scan", "talentcode.scan", order=5)
+
+
+@shell.home_section({Role.TALENT}, "talentcode/_home_talent.html", order=5)
+def _talent(user: Any) -> dict[str, Any]:
+    return {}
+
+
+@shell.home_section({Role.PARTNER}, "talentcode/_home_partner.html", order=5)
+def _partner(user: Any) -> dict[str, Any]:
+    account = PartnerAccount.objects.select_related("partner").filter(user=user).first()
+    if account is None:
+        return {"account": None}
+    records = ServiceRecord.objects.filter(partner=account.partner)
+    today = timezone.localdate()
+    return {
+        "account": account,
+        "today": records.filter(at__date=today).count(),
+        "month": records.filter(at__date__gte=today.replace(day=1)).count(),
+        "services": account.partner.services.filter(is_active=True).count(),
+        "latest": records.select_related("service")[:5],
+    }
