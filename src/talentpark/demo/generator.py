@@ -116,6 +116,7 @@ def generate(
             zone_plan, writer, out, progress, reason=f"演示数据：规模 {counts.label}，随机种子 {seed}"
         )
     writer.reset_sequences()
+    _talent_codes(seed, counts.label, out)
     if redemption:
         # Published policies evaluated over the zone, claims moved through every state.
         from talentpark.demo.people import REFERENCE_DATE
@@ -188,6 +189,27 @@ def _write_zone(plan: ZonePlan, writer: DemoWriter, out: IO[str], progress: bool
             after={m.__name__: m.objects.filter(zone=zone).count() for m in ZONE_MODELS},  # type: ignore[attr-defined]
         )
     say("完成")
+
+
+def _talent_codes(seed: int, scale: str, out: IO[str]) -> None:
+    """人才码 partners, windows, services, codes, consents and scans of each zone (after the
+    sequences are reset: it creates window accounts without explicit ids)."""
+    from talentpark.demo import talentcode
+    from talentpark.demo.people import REFERENCE_DATE
+    from talentpark.demo.zones import ZONES
+
+    for profile in ZONES:
+        zone = Zone.objects.filter(code=profile.code).first()
+        if zone is None:
+            continue
+        with transaction.atomic():
+            made = talentcode.write(
+                zone, profile, REFERENCE_DATE, seed, scale if profile is ZONES[0] else "tiny"
+            )
+        out.write(
+            f"{profile.short_name}：人才码合作机构 {made['partners']} 家、绿色通道服务 {made['services']} 项、"
+            f"核验 {made['scans']} 次、服务 {made['records']} 次\n"
+        )
 
 
 def _stream(

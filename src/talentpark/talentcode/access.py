@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from talentpark.accounts.access import grant, register_scope, zone_q
 from talentpark.accounts.roles import Role
-from talentpark.talentcode.models import GreenService, Partner, Scan, ServiceRecord
+from talentpark.talentcode.models import GreenService, Partner, Scan, ServiceRecord, TalentCode
 
 
 def _office_zone(user: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
@@ -27,6 +27,7 @@ for model, perm in (
     (GreenService, "talentcode.partner"),
     (Scan, "talentcode.partner"),
     (ServiceRecord, "talentcode.partner"),
+    (TalentCode, "talentcode.partner"),
 ):
     register_scope(model, perm)(_office_zone)
 

@@ -42,6 +42,7 @@ EMPTY_IN_SECOND_ZONE = {
     "core.DictionaryItem",
     "core.CodeSynonym",  # an office's own spellings, see core/tests/test_dictionaries.py (zone B's office gets 404)
     "core.ScheduledJob",  # the demo schedules platform-wide jobs only (core/tests/test_scheduling.py)
+    "talentcode.IssuedToken",  # issued when her code page is opened (talentcode/tests/test_partner_flow.py)
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -58,6 +59,10 @@ NOT_USER_FACING = {
     "registry.EnterpriseChainRole": "shown only under its enterprise or chain, each scoped",
     "policies.Certification": "shown only under its talent, whose scope is tested",
     "policies.ApprovalLevel": "configuration of its policy, edited on the office's policy page",
+    "talentcode.IssuedToken": "shown only to its talent, on her own code page (talentcode.services.current_token)",
+    "talentcode.PartnerConsent": "set and read by its talent on her code page; applied by verification",
+    "talentcode.PartnerAccount": "resolved for the signed-in partner login only (talentcode.services.account_of)",
+    "talentcode.PartnerWindow": "shown only under its partner, whose scope is tested",
 }
 
 
