@@ -271,7 +271,7 @@ def _link_partner_logins(zone: Zone, profile: Any, partners: list[Partner]) -> d
             strict=True,
         )
     }
-    first_window = {}
+    first_window: dict[int, PartnerWindow] = {}
     for w in PartnerWindow.objects.filter(zone=zone).order_by("pk"):
         first_window.setdefault(w.partner_id, w)
     PartnerAccount.objects.bulk_create(
