@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from talentpark.core import shell
@@ -26,10 +27,14 @@ def _partner(user: Any) -> dict[str, Any]:
         return {"account": None}
     records = ServiceRecord.objects.filter(partner=account.partner)
     today = timezone.localdate()
+    counts = records.aggregate(
+        today=Count("id", filter=Q(at__date=today)),
+        month=Count("id", filter=Q(at__date__gte=today.replace(day=1))),
+    )
     return {
         "account": account,
-        "today": records.filter(at__date=today).count(),
-        "month": records.filter(at__date__gte=today.replace(day=1)).count(),
+        "today": counts["today"],
+        "month": counts["month"],
         "services": account.partner.services.filter(is_active=True).count(),
         "latest": records.select_related("service")[:5],
     }

@@ -117,7 +117,7 @@ HOME_QUERIES = {
     Role.HR: 13,
     Role.TALENT: 14,
     Role.AMBASSADOR: 8,
-    Role.PARTNER: 6,
+    Role.PARTNER: 11,  # her partner account, its service counts, active services, the latest five
     Role.PROVINCE: 6,
 }
 CACHED_HOME_QUERIES = dict.fromkeys(HOME_QUERIES, 4)
