@@ -13,7 +13,6 @@ transaction and writes one audit row.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +20,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from stdnum import luhn
 
 from talentpark.accounts.roles import Role
 from talentpark.core import audit
 from talentpark.core.context import ActionContext
 from talentpark.core.validation import FieldErrors
 from talentpark.policies import access, workflow
-from talentpark.policies.models import Certification, Claim, ClaimEvent, Policy
+from talentpark.policies.models import Certification, Claim, ClaimDocument, ClaimEvent, Policy
 from talentpark.registry import services as registry_services
-from talentpark.registry.models import Talent
+from talentpark.registry import wallet
+from talentpark.registry.models import Document, Talent
+from talentpark.registry.wallet import clean_bank_account  # one rule for every form
 
 S = Claim.Status
 
@@ -60,17 +60,6 @@ def acts_for(user: Any, claim: Claim) -> bool:
     return claim.enterprise is not None and claim.enterprise.specialist_id == user.pk
 
 
-def clean_bank_account(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value or "")
-    if not digits:
-        raise ValidationError("请填写收款银行账号", code="required")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        raise ValidationError("应为12至19位数字", code="format")
-    if len(digits) >= 16 and not luhn.is_valid(digits):
-        raise ValidationError("校验位不正确，请核对卡号", code="checksum")
-    return digits
-
-
 @dataclass
 class Confirmation:
     use_profile_account: bool = True
@@ -78,6 +67,10 @@ class Confirmation:
     bank_name: str = ""
     bank_account: str = ""
     application: dict[str, str] | None = None
+    # 一次申报: per material ("m0", "m1" …) the id of a document in her 材料库, attached by reference.
+    documents: dict[str, int] | None = None
+    # Her consent to keep the account typed here on her profile (prefilled next time).
+    save_account: bool = False
 
 
 def prefill(claim: Claim) -> dict[str, Any]:
@@ -85,10 +78,13 @@ def prefill(claim: Claim) -> dict[str, Any]:
     if claim.talent_id:
         talent = Talent.objects.select_related("person", "employer").get(pk=claim.talent_id)
         person = talent.person
+        docs = list(wallet.documents_of(talent))
         return {
             "payee_name": person.name,
             "bank_name": person.bank_name,
             "bank_account": person.bank_account,  # Sensitive: masked when rendered
+            "documents": docs,
+            "suggested": suggested_documents(claim, docs),
             "profile": {
                 "姓名": person.name,
                 "工作单位": talent.employer.name if talent.employer else "—",
@@ -104,12 +100,70 @@ def prefill(claim: Claim) -> dict[str, Any]:
         "payee_name": ent.name,
         "bank_name": "",
         "bank_account": None,
+        "documents": [],
+        "suggested": {},
         "profile": {"企业名称": ent.name, "统一社会信用代码": ent.uscc, "联系人": ent.contact_name or "—"},
     }
 
 
 def materials(policy: Policy) -> list[str]:
     return [line.strip() for line in policy.materials.splitlines() if line.strip()]
+
+
+def suggested_documents(claim: Claim, docs: Sequence[Document]) -> dict[str, int]:
+    """Per material ("m0" …) the wallet document to preselect: the one she submitted for a material
+    of the same name before, else her latest document of the kind the name asks for (学历 → 学历学位证书)."""
+    if not docs or claim.talent_id is None:
+        return {}
+    mine = {d.pk for d in docs}
+    used: dict[str, int] = {}
+    for material, doc_id in (
+        ClaimDocument.objects.filter(claim__talent_id=claim.talent_id, zone_id=claim.zone_id)
+        .order_by("attached_at", "pk")
+        .values_list("material", "document_id")
+    ):
+        if doc_id in mine:
+            used[material] = doc_id  # the latest use wins
+    out: dict[str, int] = {}
+    for i, item in enumerate(materials(claim.policy)):
+        if item in used:
+            out[f"m{i}"] = used[item]
+            continue
+        kind = wallet.kind_for(item)
+        match = next((d for d in docs if kind is not None and d.kind == kind), None)  # docs: newest first
+        if match is not None:
+            out[f"m{i}"] = match.pk
+    return out
+
+
+def upload_materials(
+    ctx: ActionContext, claim: Claim, files: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Files chosen on the application form (``f0`` … for material ``m0`` …) go into her 材料库
+    first (``registry.wallet``: size, type by content, stored once); returns the documents' ids per
+    material and the Chinese errors per material. A file stored stays in her 材料库 even if the
+    application itself is not submitted yet: the form preselects it, she never uploads it twice."""
+    if not files:
+        return {}, {}
+    items = materials(claim.policy)
+    if claim.talent_id is None or not owns(ctx.user, claim):
+        return {}, {"general": ["上传材料：只有本人可以上传到自己的材料库"]}
+    talent = Talent.objects.get(pk=claim.talent_id)
+    ids: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    for key, upload in sorted(files.items()):
+        i = int(key[1:])
+        if i >= len(items):
+            continue
+        try:
+            doc, _created = wallet.upload_document(ctx, talent, upload, kind=wallet.kind_for(items[i]) or "")
+        except ValidationError as exc:
+            errors[f"m{i}"] = [
+                f"{items[i]}：{m.split('：', 1)[-1]}" for msgs in exc.message_dict.values() for m in msgs
+            ]
+        else:
+            ids[f"m{i}"] = doc.pk
+    return ids, errors
 
 
 def confirm_claim(ctx: ActionContext, claim: Claim, data: Confirmation) -> Claim:
@@ -136,13 +190,28 @@ def confirm_claim(ctx: ActionContext, claim: Claim, data: Confirmation) -> Claim
             if not bank_name:
                 errors.add("bank_name", "开户银行", "请填写开户银行")
             account = errors.check("bank_account", "银行账号", clean_bank_account, data.bank_account)
+    save_account = bool(data.save_account and needs_money and account and claim.talent_id)
+    save_account = save_account and not (data.use_profile_account and pre["bank_account"] is not None)
+    if save_account and proxy:
+        errors.add("save_account", "保存到我的档案", "只有本人可以把账户保存到自己的档案")
     application: dict[str, str] = {}
+    attached: dict[str, Document] = {}
     if claim.status == S.APPLYING:
         given = data.application or {}
+        chosen = data.documents or {}
+        wallet_docs = {d.pk: d for d in pre["documents"]}
         for i, item in enumerate(materials(claim.policy)):
             value = (given.get(f"m{i}") or "").strip()
-            if not value:
-                errors.add(f"m{i}", item, "请填写材料说明（如文件名、编号或链接）")
+            doc_id = chosen.get(f"m{i}")
+            if doc_id:
+                doc = wallet_docs.get(doc_id)
+                if doc is None:
+                    errors.add(f"m{i}", item, "所选文件不在您的材料库中，请重新选择")
+                    continue
+                attached[item] = doc
+                value = value or doc.title
+            elif not value:
+                errors.add(f"m{i}", item, "请从材料库选择文件、上传新文件，或填写材料说明")
             application[item] = value[:500]
     errors.raise_if_any()
     with transaction.atomic():
@@ -156,7 +225,19 @@ def confirm_claim(ctx: ActionContext, claim: Claim, data: Confirmation) -> Claim
         locked.bank_account = account  # type: ignore[assignment]
         locked.application = application
         locked.save()
-        audit.record(ctx, "policy.claim.confirm", locked, after={"status": locked.status})
+        for item, doc in attached.items():
+            ClaimDocument.objects.create(
+                zone_id=locked.zone_id, claim=locked, document=doc, material=item[:200]
+            )
+        audit.record(
+            ctx,
+            "policy.claim.confirm",
+            locked,
+            after={"status": locked.status, "documents": sorted(d.pk for d in attached.values())},
+        )
+        if save_account:  # her consent, ticked on this form: the next form prefills it
+            assert claim.talent_id is not None and account is not None
+            wallet.save_payment_account(ctx, Talent.objects.get(pk=claim.talent_id), bank_name, account)
     return locked
 
 

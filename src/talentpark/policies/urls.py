@@ -17,6 +17,7 @@ urlpatterns = [
     *_listing_urls,
     path("claim/<int:pk>/", claims.claim_detail, name="claim_detail"),
     path("claim/<int:pk>/confirm/", claims.claim_confirm, name="claim_confirm"),
+    path("claim-document/<int:pk>/", claims.claimdocument_download, name="claimdocument_download"),
     path("claim/<int:pk>/decline/", claims.claim_decline, name="claim_decline"),
     path("claim/<int:pk>/review-request/", claims.claim_review_request, name="claim_review_request"),
     path("claim/<int:pk>/approve/", claims.claim_approve, name="claim_approve"),

@@ -15,7 +15,16 @@ from talentpark.accounts.access import (
     zone_q,
 )
 from talentpark.accounts.roles import Role
-from talentpark.registry.models import Enterprise, ImportJob, IndustryChain, Person, Platform, Project, Talent
+from talentpark.registry.models import (
+    Document,
+    Enterprise,
+    ImportJob,
+    IndustryChain,
+    Person,
+    Platform,
+    Project,
+    Talent,
+)
 
 
 def hr_enterprise_id(user: Any) -> int | None:
@@ -56,6 +65,29 @@ def enterprise_scope(user: Any, qs: QuerySet[Enterprise], action: str) -> QueryS
         return qs.filter(zone_q(user) & data_scope_q(user))
     return qs.none()
 
+
+@register_scope(Document, "registry.document")
+def document_scope(user: Any, qs: QuerySet[Document], action: str) -> QuerySet[Document]:
+    """材料库: the talent her own documents; staff those of the talents in their zone and data scope."""
+    if user.role == Role.TALENT:
+        return qs.filter(talent__person__user=user)
+    if user.role in (Role.OFFICE, Role.SPECIALIST, Role.DEPT):
+        return qs.filter(
+            zone_q(user), talent__in=talent_scope(user, Talent.objects.all(), "view").values("pk")
+        )
+    return qs.none()
+
+
+# 材料库 (registry.wallet): the talent keeps hers ("own": list, upload, delete); she and the staff
+# who may see her record download them ("view").
+grant(
+    {
+        Role.TALENT: {"registry.document.own", "registry.document.view"},
+        Role.OFFICE: {"registry.document.view"},
+        Role.SPECIALIST: {"registry.document.view"},
+        Role.DEPT: {"registry.document.view"},
+    }
+)
 
 register_scope(Platform, "registry.platform")(zone_public_scope)
 register_scope(Project, "registry.project")(zone_public_scope)

@@ -28,6 +28,12 @@ pii_inventory.register(
         "子女就学政策条件（含不满十四周岁未成年人信息）",
         "离区后5年",
     ),
+    PIField(
+        "registry.document.storage_name",
+        "sensitive",
+        "材料库：人才本人上传的学历、合同、证书等材料（加密存储），供各项申报引用",
+        "离区后5年",
+    ),
     PIField("registry.enterprise.contact_name", "general", "企业联系", "企业注销后3年"),
     PIField("registry.enterprise.contact_phone", "general", "企业联系", "企业注销后3年"),
 )

@@ -25,6 +25,7 @@ shell.nav(G, "档案变更审核", "registry:profile_change_list", "registry.tal
 shell.nav(G, "数据导入", "registry:import_home", "registry.import", order=70)
 shell.talent_nav("我的档案", "registry:profile", None, order=20)
 shell.talent_nav("我的一码归集", "registry:timeline", None, order=25)
+shell.talent_nav("我的材料库", "registry:wallet", "registry.document.own", order=22)
 
 shell.home_stat(gettext_noop("人才"), Talent, {}, "registry:talent_list", order=10)
 shell.home_stat(gettext_noop("企业"), Enterprise, {}, "registry:enterprise_list", order=20)

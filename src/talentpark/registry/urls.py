@@ -1,4 +1,4 @@
-from talentpark.registry import profile, timeline_views
+from talentpark.registry import profile, timeline_views, wallet_views
 from talentpark.registry.pages import LISTINGS
 from talentpark.registry.views import enterprise_edit, unmask_pii
 
@@ -12,6 +12,10 @@ urlpatterns = [u for listing in LISTINGS for u in listing.urls()] + [
     path("profile/", profile.profile, name="profile"),
     path("timeline/", timeline_views.my_timeline, name="timeline"),
     path("talent/<int:pk>/timeline/", timeline_views.talent_timeline, name="talent_timeline"),
+    path("wallet/", wallet_views.my_wallet, name="wallet"),
+    path("wallet/upload/", wallet_views.wallet_upload, name="wallet_upload"),
+    path("wallet/<int:pk>/download/", wallet_views.document_download, name="document_download"),
+    path("wallet/<int:pk>/delete/", wallet_views.document_delete, name="document_delete"),
     path("profile-changes/", profile.profile_change_list, name="profile_change_list"),
     path("profile-changes/<int:pk>/review/", profile.profile_change_review, name="profile_change_review"),
 ]

@@ -1,4 +1,5 @@
 from talentpark.policies.models.claims import Certification, Claim, ClaimEvent, Decision, ReviewRequest
+from talentpark.policies.models.documents import ClaimDocument
 from talentpark.policies.models.ledger import LedgerEntry
 from talentpark.policies.models.policy import (
     ApprovalLevel,
@@ -12,6 +13,7 @@ __all__ = [
     "ApprovalLevel",
     "Certification",
     "Claim",
+    "ClaimDocument",
     "ClaimEvent",
     "Decision",
     "LedgerEntry",

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -25,10 +25,11 @@ from talentpark.accounts.access import get_for, has_perm, require_perm, restrict
 from talentpark.accounts.roles import STAFF_ROLES
 from talentpark.core.context import ActionContext
 from talentpark.policies import access, forms, redemption, reviews
-from talentpark.policies.models import Claim, LedgerEntry, Policy, ReviewRequest
+from talentpark.policies.models import Claim, ClaimDocument, LedgerEntry, Policy, ReviewRequest
 from talentpark.policies.views.common import form_errors
 from talentpark.policies.workflow import NEXT_STEP
 from talentpark.registry.models import Enterprise, Talent
+from talentpark.registry.wallet_views import document_response
 
 S = Claim.Status
 
@@ -100,16 +101,38 @@ def claim_page(
         context["prefill"] = pre
         context["profile_account"] = str(pre["bank_account"]) if pre["bank_account"] is not None else ""
         given = values or {}
+        suggested = pre["suggested"]
         context["materials"] = (
             [
-                (f"m{i}", item, given.get(f"m{i}", ""), errors.get(f"m{i}", []))
+                (
+                    f"m{i}",
+                    item,
+                    given.get(f"m{i}", ""),
+                    errors.get(f"m{i}", []),
+                    # 一次申报: what she chose (on a re-rendered form), else the preselected document
+                    given.get(f"d{i}", str(suggested.get(f"m{i}", ""))),
+                )
                 for i, item in enumerate(redemption.materials(claim.policy))
             ]
             if claim.status == S.APPLYING
             else []
         )
+        context["wallet_documents"] = pre["documents"]
+        context["can_save_back"] = owner and claim.talent_id is not None
+    context["submitted_materials"] = _submitted_materials(claim)
     request.pii_shown = True  # type: ignore[attr-defined]  # masked bank accounts: never cache the page
     return render(request, "policies/claim.html", context, status=400 if errors else 200)
+
+
+def _submitted_materials(claim: Claim) -> list[tuple[str, str, ClaimDocument | None]]:
+    """(material, her note, the 材料库 document attached) for each material of a submitted application."""
+    if claim.status in (S.NOTIFIED, S.APPLYING):
+        return []
+    docs = {d.material: d for d in claim.documents.select_related("document")}
+    if not docs and not claim.application:
+        return []
+    rows = [(item, note, docs.pop(item, None)) for item, note in (claim.application or {}).items()]
+    return rows + [(item, "", d) for item, d in docs.items()]
 
 
 @never_cache
@@ -137,13 +160,27 @@ def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """意愿确认 / 一次申报: the subject confirms with the prefilled data (or another account)."""
     claim = get_for(claim_qs(), request.user, "own", pk=pk)
     data = forms.confirmation_from_post(request.POST)
+    data.save_account = request.POST.get("save_account") == "1"
+    data.documents = {
+        f"m{k[1:]}": int(v)
+        for k, v in request.POST.items()
+        if k[:1] == "d" and k[1:].isdigit() and v.isdigit() and len(v) < 12
+    }
+    ctx = ActionContext.from_request(request, reason="本人确认申领")
+    # 一次申报: new files on the form land in her 材料库 first, then are attached by reference.
+    files = {k: f for k, f in request.FILES.items() if k[:1] == "f" and k[1:].isdigit() and len(k) < 5}
+    uploaded, upload_errors = redemption.upload_materials(ctx, claim, files)
+    data.documents.update(uploaded)
     values = {
         "account": "other" if not data.use_profile_account else "profile",
         "payee_name": data.payee_name,
         "bank_name": data.bank_name,
+        "save_account": "1" if data.save_account else "",
         **(data.application or {}),
+        **{f"d{k[1:]}": str(v) for k, v in data.documents.items()},
     }
-    ctx = ActionContext.from_request(request, reason="本人确认申领")
+    if upload_errors:
+        return claim_page(request, claim, upload_errors, "confirm", values)
     return act_on_claim(
         request,
         claim,
@@ -152,6 +189,20 @@ def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         gettext("已确认申领，已提交部门审核"),
         values,
     )
+
+
+@never_cache
+@login_required
+@require_GET
+def claimdocument_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A material submitted with a claim, to whoever may see the claim (its reviewers included,
+    whose data scope need not cover the talent); each read is audited by ``registry.wallet``."""
+    try:
+        attached = ClaimDocument.objects.select_related("document").get(pk=pk)
+    except ClaimDocument.DoesNotExist:
+        raise Http404 from None
+    get_for(claim_qs(), request.user, "view", pk=attached.claim_id)  # 403 / 404 as the claim's page
+    return document_response(request, attached.document, reason="审核申报材料")
 
 
 @login_required

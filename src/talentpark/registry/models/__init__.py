@@ -4,10 +4,12 @@ from talentpark.registry.models.enterprises import Enterprise, EnterpriseAccount
 from talentpark.registry.models.imports import ImportJob
 from talentpark.registry.models.people import Education, FamilyMember, Person, Talent
 from talentpark.registry.models.platforms import Platform, Project
+from talentpark.registry.models.wallet import Document
 
 __all__ = [
     "ChainRole",
     "ChainSegment",
+    "Document",
     "Education",
     "Enterprise",
     "EnterpriseAccount",
