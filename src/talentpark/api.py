@@ -13,6 +13,7 @@ from talentpark.innovation.api import router as innovation_router
 from talentpark.policies.api import router as policies_router
 from talentpark.recruitment.api import router as recruitment_router
 from talentpark.registry.api import router as registry_router
+from talentpark.talentcode.api import router as talentcode_router
 
 api = NinjaAPI(
     title="TalentPark 人才服务平台 API",
@@ -30,3 +31,4 @@ api.add_router("/recruitment", recruitment_router)
 api.add_router("/housing", housing_router)
 api.add_router("/innovation", innovation_router)
 api.add_router("/search", search_router)
+api.add_router("/talentcode", talentcode_router)

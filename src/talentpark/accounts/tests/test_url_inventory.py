@@ -15,7 +15,7 @@ PUBLIC |= {"talentcode/keys.json"}
 # django-ninja's own root: no page, it answers 404 to everyone.
 NOT_A_PAGE = {"api/"}
 # Pages that only take POST (a GET is refused with 405 before anything else).
-POST_ONLY = {"logout/"}
+POST_ONLY = {"logout/", "api/talentcode/verify", "api/talentcode/scans/<int:pk>/services"}
 
 
 def _walk(patterns, prefix=""):

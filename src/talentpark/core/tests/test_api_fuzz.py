@@ -117,6 +117,20 @@ def _schema() -> Any:
     return schema
 
 
+def _partner_scan(world: Any) -> int:
+    """A hospital window for pat and one valid scan of tina's code, behind the record endpoint."""
+    from talentpark.core.context import ActionContext
+    from talentpark.talentcode import services
+    from talentpark.talentcode.models import GreenService, Partner, PartnerAccount
+
+    hospital = Partner.objects.create(zone=world.zone, name="测试区人民医院", kind=Partner.Kind.HOSPITAL)
+    PartnerAccount.objects.create(zone=world.zone, user=world.pat, partner=hospital)
+    GreenService.objects.create(zone=world.zone, partner=hospital, name="优先挂号", tiers="ABC")
+    ctx = ActionContext(user=world.pat, role=world.pat.role, zone_id=world.zone.pk)
+    token = services.current_token(world.talent).token
+    return services.verify(ctx, world.pat, token).scan.pk
+
+
 def _fuzz(operation: Any, headers: dict[str, str], path_parameters: dict[str, Any] | None) -> list[int]:
     """Run one operation's fixed budget; returns the status of every answer."""
     seen: list[int] = []
@@ -148,9 +162,12 @@ def test_the_whole_api_answers_within_its_schema_and_never_500(code_tables, worl
     rows = _one_row_per_listing(world)
     _, reader_key = APIToken.issue(world.alice, "fuzz reader")  # the office: reads every registry
     _, writer_key = APIToken.issue(world.erin, "fuzz writer")  # HR: changes her own enterprise
+    _, partner_key = APIToken.issue(world.pat, "fuzz partner")  # a hospital window: 人才码
+    rows["record_service"] = _partner_scan(world)
     identities = {
         "reader": {"Authorization": f"Bearer {reader_key}"},
         "writer": {"Authorization": f"Bearer {writer_key}"},
+        "partner": {"Authorization": f"Bearer {partner_key}"},
     }
     schema = _schema()
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -164,7 +181,10 @@ def test_the_whole_api_answers_within_its_schema_and_never_500(code_tables, worl
             for name, headers in identities.items():
                 if operation.method.upper() != "GET" and name == "reader":
                     continue  # writes are fuzzed as the writer, on her own enterprise
+                if (name == "partner") != operation_id.startswith("talentcode_"):
+                    continue  # the partner account calls the 人才码 API, and only it
                 seen.setdefault(operation_id, []).extend(_fuzz(operation, headers, fixed))
     answers = [status for statuses in seen.values() for status in statuses]
     assert len(answers) >= 400 and {200, 404, 422} <= set(answers)
     assert 200 in seen["get_talent"] and 200 in seen["update_enterprise"]  # real records, real writes
+    assert 200 in seen["talentcode_verify"]  # a partner answered, valid or not
