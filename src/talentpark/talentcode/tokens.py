@@ -231,9 +231,11 @@ def _decode(text: str) -> tuple[bytes, dict[Any, Any], bytes, bytes]:
             obj = obj.value
         if not isinstance(obj, list | tuple) or len(obj) != 4:
             raise ValueError("not a COSE_Sign1 array")
-        protected, _unprotected, payload, signature = obj
+        protected, unprotected, payload, signature = obj
         if not all(isinstance(part, bytes) for part in (protected, payload, signature)):
             raise ValueError("COSE_Sign1 parts are not byte strings")
+        if not isinstance(unprotected, Mapping):  # RFC 9052: a map (ours is empty, and unsigned)
+            raise ValueError("unprotected header is not a map")
         header = cbor2.loads(protected)
         if not isinstance(header, Mapping):
             raise ValueError("protected header is not a map")
