@@ -82,6 +82,7 @@ ACTION_LABELS: dict[str, str] = {
     "policy.cycle.start": gettext_noop("开始新一期兑现"),
     "policy.sweep": gettext_noop("补充比对"),
     "policy.sweep.request": gettext_noop("发起补充比对"),
+    "policy.reevaluate": gettext_noop("变更比对"),
     "policy.claim.confirm": gettext_noop("确认申领政策"),
     "policy.claim.decline": gettext_noop("放弃政策待遇"),
     "policy.claim.approve": gettext_noop("政策兑现审核通过"),

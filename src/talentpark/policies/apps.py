@@ -18,3 +18,9 @@ class PoliciesConfig(AppConfig):
         )
 
         schedule.register()  # the nightly 补充比对 as a kind of scheduled job
+
+        # 一键直达: a registry change queues its re-evaluation against every live policy.
+        from talentpark.policies.reevaluate import on_records_changed
+        from talentpark.registry.signals import records_changed
+
+        records_changed.connect(on_records_changed, dispatch_uid="policies.reevaluate")

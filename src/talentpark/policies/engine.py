@@ -111,12 +111,14 @@ def batch_query(
     today: dt.date,
     *,
     vendor: str | None = None,
+    ids: Sequence[int] | None = None,
 ) -> str:
     """One query for several rules over the zone (one scan instead of one per rule): ``SELECT id,
     mask`` where bit ``i`` of the mask says rule ``i`` admits the record; records no rule admits are
     left out. The mask is computed once per record: the ``OFFSET 0`` keeps both planners from
     merging the subquery into the outer query, which would copy the expression into the filter
-    and evaluate it twice (measured: 2× the time; a materialised CTE costs a temporary table)."""
+    and evaluate it twice (measured: 2× the time; a materialised CTE costs a temporary table).
+    ``ids``: only these records (a change's re-evaluation, ``policies.reevaluate``)."""
     if not 0 < len(rules) <= MASK_BITS:
         raise ValueError(f"between 1 and {MASK_BITS} rules per batch query")
     vendor = vendor or _vendor()
@@ -127,6 +129,8 @@ def batch_query(
         names |= sql.where_fields
         bits.append(f"CASE WHEN {sql.where} THEN {1 << i} ELSE 0 END")
     zone = kind.zone_filter.format(zone=int(zone_id))
+    if ids is not None:
+        zone += f" AND {kind.id_column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
     frm = kind.from_clause(vendor, today, sorted(names))
     fence = "LIMIT -1 OFFSET 0" if vendor == "sqlite" else "OFFSET 0"
     return (
@@ -135,18 +139,28 @@ def batch_query(
     )
 
 
-def eligible_sets(versions: Sequence[PolicyVersion], today: dt.date) -> dict[int, list[int]]:
+def eligible_sets(
+    versions: Sequence[PolicyVersion],
+    today: dt.date,
+    *,
+    ids: Mapping[str, Sequence[int] | None] | None = None,
+) -> dict[int, list[int]]:
     """Record ids (in no set order) each version's rule admits, by version pk: one query per
-    record kind and zone for up to ``MASK_BITS`` versions (the daily 补充比对, ``runs.sweep``)."""
+    record kind and zone for up to ``MASK_BITS`` versions (the daily 补充比对, ``runs.sweep``).
+    ``ids``: by target (``PolicyVersion.Target``), only these records (``None``: the whole zone);
+    a target missing from it, or with no ids, is not queried (``policies.reevaluate``)."""
     out: dict[int, list[int]] = {v.pk: [] for v in versions}
     groups: dict[tuple[str, int], list[PolicyVersion]] = {}
     for v in versions:
         groups.setdefault((v.target, v.zone_id), []).append(v)
     for (target, zone_id), group in groups.items():
         kind = KINDS[target]
+        only = None if ids is None else ids.get(target, ())
+        if ids is not None and only is not None and not only:
+            continue
         for start in range(0, len(group), MASK_BITS):
             chunk = group[start : start + MASK_BITS]
-            query = batch_query(kind, [compiled(v) for v in chunk], zone_id, today)
+            query = batch_query(kind, [compiled(v) for v in chunk], zone_id, today, ids=only)
             with connection.cursor() as cur:
                 cur.execute(query)
                 rows = cur.fetchall()

@@ -168,17 +168,7 @@ def sweep(
     current cycle has finished (a new cycle is ``start_cycle``'s, not the sweep's). ``policy_id``:
     that policy only (the office's button on its page)."""
     as_of = as_of or timezone.localdate()
-    live: list[tuple[PolicyVersion, str]] = []
-    published = PolicyVersion.objects.filter(zone_id=zone_id, status=PolicyVersion.Status.PUBLISHED)
-    if policy_id is not None:
-        published = published.filter(policy_id=policy_id)
-    for version in published.select_related("policy").order_by("pk"):
-        cycle = cycle_key(version.policy, as_of)
-        finished = PublishRun.objects.filter(
-            version=version, cycle=cycle, status=PublishRun.Status.DONE
-        ).exists()
-        if version.is_valid_on(as_of) and finished:
-            live.append((version, cycle))
+    live = live_versions(zone_id, as_of, policy_id=policy_id)
     admitted = engine.eligible_sets([v for v, _ in live], as_of)
     runs: list[PublishRun] = []
     for version, cycle in live:
@@ -200,6 +190,28 @@ def sweep(
             audit.record(ctx, "policy.sweep", run, after={"candidates": len(new), "cycle": cycle})
         runs.append(_execute_recorded(run, candidates=new))
     return runs
+
+
+def live_versions(
+    zone_id: int, as_of: dt.date, *, policy_id: int | None = None
+) -> list[tuple[PolicyVersion, str]]:
+    """The zone's live versions and their current cycle, in pk order: published, applying on
+    ``as_of``, and the run of that cycle finished (a new cycle is ``start_cycle``'s). Two queries."""
+    published = PolicyVersion.objects.filter(zone_id=zone_id, status=PolicyVersion.Status.PUBLISHED)
+    if policy_id is not None:
+        published = published.filter(policy_id=policy_id)
+    versions = [v for v in published.select_related("policy").order_by("pk") if v.is_valid_on(as_of)]
+    finished = set(
+        PublishRun.objects.filter(
+            version__in=[v.pk for v in versions], status=PublishRun.Status.DONE
+        ).values_list("version_id", "cycle")
+    )
+    out = []
+    for version in versions:
+        cycle = cycle_key(version.policy, as_of)
+        if (version.pk, cycle) in finished:
+            out.append((version, cycle))
+    return out
 
 
 def _enqueue(run: PublishRun) -> None:

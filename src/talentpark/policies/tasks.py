@@ -21,3 +21,12 @@ def sweep_zone(zone_id: int, policy_id: int | None = None, reason: str = "每日
 
     ctx = ActionContext.system(reason=reason, zone_id=zone_id)
     return sum(run.eligible for run in sweep(ctx, zone_id, policy_id=policy_id))
+
+
+@task()
+def reevaluate_records(zone_id: int, talents: list[int], enterprises: list[int], reason: str = "") -> int:
+    """一键直达: re-evaluate changed talents and enterprises against every live policy of the
+    zone (queued with the change, ``policies.reevaluate``); returns how many newly qualified."""
+    from talentpark.policies.reevaluate import reevaluate
+
+    return reevaluate(zone_id, talents, enterprises, reason=reason)

@@ -22,7 +22,7 @@ from talentpark.core.normalize import clean_text
 from talentpark.core.search import index as search_index
 from talentpark.core.validation import FieldErrors, field_label, parse_date
 from talentpark.core.validators import parse_resident_id, validate_mobile, validate_uscc
-from talentpark.registry import rules
+from talentpark.registry import rules, signals
 from talentpark.registry.models import Education, Enterprise, Person, Talent
 
 TALENT_AUDIT_FIELDS = (
@@ -202,6 +202,7 @@ def register_talent(ctx: ActionContext, zone: Zone, data: TalentInput) -> Talent
             raise ValidationError({"id_number": ["身份证号：该人员已在本园区人才库中登记"]}) from None
         audit.record(ctx, "talent.register", talent, after=audit.snapshot(talent, TALENT_AUDIT_FIELDS))
         search_index.reindex(Talent, [talent.pk])
+        signals.announce(zone.pk, talents=[talent.pk], reason="人才登记")
     return talent
 
 
@@ -278,6 +279,8 @@ def update_enterprise(ctx: ActionContext, enterprise: Enterprise, changes: dict[
         old, new = audit.diff(before, after)
         audit.record(ctx, "enterprise.update", locked, before=old, after=new)
         search_index.reindex(Enterprise, [locked.pk])
+        if new:
+            signals.announce(locked.zone_id, enterprises=[locked.pk], reason="企业信息变更")
     return locked
 
 
@@ -303,6 +306,7 @@ def set_talent_tier(ctx: ActionContext, talent: Talent, tier: str, valid_until: 
             before=before,
             after=audit.snapshot(locked, ("tier", "tier_valid_until")),
         )
+        signals.announce(locked.zone_id, talents=[locked.pk], reason="人才认定层次变更")
     return locked
 
 
@@ -526,6 +530,8 @@ def update_own_profile(
             },
         )
         search_index.reindex(Talent, [locked.pk])
+        if direct:
+            signals.announce(locked.zone_id, talents=[locked.pk], reason="人才档案变更")
     return sorted(direct), change
 
 
@@ -580,6 +586,13 @@ def review_profile_change(
         )
         if approve:
             search_index.reindex(Talent, [talent.pk])
+            # Her old employer counts her no more (an enterprise fact): it is announced too.
+            signals.announce(
+                talent.zone_id,
+                talents=[talent.pk],
+                enterprises=[before.get("employer")] if "employer" in values else [],
+                reason="人才档案变更审核通过",
+            )
     return locked
 
 

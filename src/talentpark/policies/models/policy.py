@@ -289,6 +289,7 @@ class PublishRun(models.Model):
         PUBLISH = "publish", "发布"
         CYCLE = "cycle", "周期复核"
         SWEEP = "sweep", "补充比对"
+        REEVALUATE = "reeval", "变更比对"  # 一键直达: a talent or enterprise changed (policies.reevaluate)
 
     zone = models.ForeignKey("core.Zone", models.PROTECT, verbose_name="园区")
     version = models.ForeignKey(PolicyVersion, models.CASCADE, related_name="runs", verbose_name="规则版本")

@@ -75,12 +75,13 @@ from talentpark.core import audit, crypto, zone_versions
 from talentpark.core.context import ActionContext
 from talentpark.core.dbstats import refresh_statistics
 from talentpark.core.models import Zone
+from talentpark.registry import signals
 from talentpark.registry.excel import reader
 from talentpark.registry.excel.columns import SPECS
 from talentpark.registry.excel.reader import BadFile
 from talentpark.registry.excel.rows import Lookups, Validated, validate_rows
 from talentpark.registry.excel.upsert import Plan, plan
-from talentpark.registry.models import Education, ImportJob, Talent
+from talentpark.registry.models import Education, Enterprise, ImportJob, Platform, Project, Talent
 
 log = logging.getLogger(__name__)
 
@@ -693,6 +694,7 @@ def _record_done(ctx: ActionContext, job: ImportJob, outcome: Plan, total: int) 
             "updated": touched,
         },
     )
+    _announce(job, outcome.primary, [*created, *touched])
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
         phase="",
@@ -706,6 +708,23 @@ def _record_done(ctx: ActionContext, job: ImportJob, outcome: Plan, total: int) 
         updated_at=timezone.now(),
         finished_at=timezone.now(),
     )
+
+
+def _announce(job: ImportJob, primary: type[models.Model], ids: list[Any]) -> None:
+    """One announcement for the whole import (``registry.signals``): the talents or enterprises
+    it created or changed; a platform's or project's enterprise for those kinds."""
+    if not ids:
+        return
+    reason = f"Excel导入（任务 {job.pk}）"
+    if primary is Talent:
+        signals.announce(job.zone_id, talents=ids, reason=reason)
+    elif primary is Enterprise:
+        signals.announce(job.zone_id, enterprises=ids, reason=reason)
+    elif primary in (Platform, Project):
+        owners = primary._default_manager.filter(pk__in=[int(pk) for pk in ids]).values_list(
+            "enterprise_id", flat=True
+        )
+        signals.announce(job.zone_id, enterprises=list(owners), reason=reason)
 
 
 def _fail_commit(job_id: int, undo: _Undo | None, job: ImportJob, message: str) -> None:
