@@ -168,7 +168,7 @@ def main() -> None:
         msg.key = verify_key
         if not msg.verify_signature():
             raise ValueError("signature")
-        got = cbor2.loads(msg.payload)
+        got = cbor2.loads(msg.payload or b"")
         at = NOW + 10
         if at >= got[tokens.CLAIM_EXP] + tokens.CLOCK_SKEW or at + tokens.CLOCK_SKEW < got[tokens.CLAIM_IAT]:
             raise ValueError("time")
