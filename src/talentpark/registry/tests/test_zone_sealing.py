@@ -43,6 +43,8 @@ EMPTY_IN_SECOND_ZONE = {
     "core.CodeSynonym",  # an office's own spellings, see core/tests/test_dictionaries.py (zone B's office gets 404)
     "core.ScheduledJob",  # the demo schedules platform-wide jobs only (core/tests/test_scheduling.py)
     "talentcode.IssuedToken",  # issued when her code page is opened (talentcode/tests/test_partner_flow.py)
+    "registry.Document",  # a talent's 材料库 upload, see registry/tests/test_wallet.py (zone B's is 404)
+    "policies.ClaimDocument",  # attached when she submits, see policies/tests/test_declare_once.py
 }
 # Zone-owned models nobody reaches through the permission layer (no page or API lists them).
 NOT_USER_FACING = {
@@ -63,6 +65,7 @@ NOT_USER_FACING = {
     "talentcode.PartnerConsent": "set and read by its talent on her code page; applied by verification",
     "talentcode.PartnerAccount": "resolved for the signed-in partner login only (talentcode.services.account_of)",
     "talentcode.PartnerWindow": "shown only under its partner, whose scope is tested",
+    "policies.ClaimDocument": "shown only on its claim's page and opened through the claim's scope",
 }
 
 
@@ -228,6 +231,7 @@ ROUTE_MODELS = {
     ("policies", "run_progress"): "policies.PublishRun",
     ("policies", "run_retry"): "policies.PublishRun",
     ("policies", "review_resolve"): "policies.ReviewRequest",
+    ("policies", "claimdocument_download"): "policies.ClaimDocument",
     ("core", "inbox_open"): "core.Notice",
     ("core", "dictionary_item_edit"): "core.DictionaryItem",
     ("core", "synonym_change"): "core.CodeSynonym",
