@@ -161,11 +161,8 @@ def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_for(claim_qs(), request.user, "own", pk=pk)
     data = forms.confirmation_from_post(request.POST)
     data.save_account = request.POST.get("save_account") == "1"
-    data.documents = {
-        f"m{k[1:]}": int(v)
-        for k, v in request.POST.items()
-        if k[:1] == "d" and k[1:].isdigit() and v.isdigit() and len(v) < 12
-    }
+    chosen = {k: request.POST.get(k) or "" for k in request.POST if k[:1] == "d" and k[1:].isdigit()}
+    data.documents = {f"m{k[1:]}": int(v) for k, v in chosen.items() if v.isdigit() and len(v) < 12}
     ctx = ActionContext.from_request(request, reason="本人确认申领")
     # 一次申报: new files on the form land in her 材料库 first, then are attached by reference.
     files = {k: f for k, f in request.FILES.items() if k[:1] == "f" and k[1:].isdigit() and len(k) < 5}
