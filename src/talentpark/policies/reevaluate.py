@@ -127,7 +127,7 @@ def reevaluate(
 def _taken(version: PolicyVersion, cycle: str, ids: Sequence[int]) -> set[int]:
     field = "talent_id" if version.target == T.TALENT else "enterprise_id"
     held = Claim.objects.filter(policy_id=version.policy_id, cycle=cycle, **{f"{field}__in": list(ids)})
-    return set(held.values_list(field, flat=True))
+    return set(held.order_by().values_list(field, flat=True))
 
 
 def _run(
@@ -135,7 +135,8 @@ def _run(
 ) -> int:
     """One version's 变更比对 run for the candidates without a claim in its cycle, in one transaction
     holding their row locks (a concurrent task for the same record waits, then finds the claim)."""
-    if not (new := [i for i in candidates if i not in _taken(version, cycle, candidates)]):
+    held = _taken(version, cycle, candidates)
+    if not (new := [i for i in candidates if i not in held]):
         return 0
     model = Talent if version.target == T.TALENT else Enterprise
     try:
@@ -146,7 +147,8 @@ def _run(
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            new = [i for i in new if i not in _taken(version, cycle, new)]  # again, under the locks
+            held = _taken(version, cycle, new)  # again, under the locks
+            new = [i for i in new if i not in held]
             if not new:
                 return 0
             run = PublishRun.objects.create(
