@@ -27,7 +27,7 @@ from django.utils.timezone import template_localtime  # type: ignore[attr-define
 from django.utils.translation import gettext
 
 from talentpark.core import parameters
-from talentpark.core.access import can, get_for, restrict, shown
+from talentpark.core.access import can, get_for, has_perm, restrict, shown
 from talentpark.core.audit import history
 from talentpark.core.export import export_listing, export_options
 
@@ -147,6 +147,10 @@ class Listing:
     shows_pii: bool = False
     namespace: str = ""
     extra_context: Callable[[Any, Any], dict[str, Any]] | None = field(default=None)
+    # (label, url name, permission): a "new record" button above the list for users holding it
+    create: tuple[str, str, str] | None = None
+    # a template included at the top of the detail page (e.g. a record's state-changing form)
+    detail_actions: str = ""
 
     def add_related(self, related: Related, *, before: str | None = None) -> None:
         """Another app's list on this listing's detail page (e.g. an enterprise's positions, added
@@ -159,7 +163,9 @@ class Listing:
 
     # -- queries -------------------------------------------------------------
     def queryset(self, user: Any) -> models.QuerySet[Any]:
-        qs = self.model._default_manager.select_related(*self.select_related)
+        qs = self.model._default_manager.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
         if self.order_by:
             qs = qs.order_by(*self.order_by)
         return restrict(qs, user, "view")
@@ -232,8 +238,14 @@ class Listing:
                     for f in self.filters
                 ],
                 "export": export_options(self, request.user),
+                "create": self._create_link(request.user),
             },
         )
+
+    def _create_link(self, user: Any) -> tuple[str, str] | None:
+        if self.create is None or not has_perm(user, self.create[2]):
+            return None
+        return self.create[0], reverse(self.create[1])
 
     def export_view(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         """POST: the filtered list as .xlsx or .csv (see :mod:`talentpark.core.export`)."""
@@ -258,6 +270,7 @@ class Listing:
             "related": related,
             "history": history(obj) if can(request.user, self.model, "change") else None,
             "list_url": reverse(f"{self.namespace}:{self.slug}_list"),
+            "detail_actions": self.detail_actions,
         }
         if self.extra_context:
             context.update(self.extra_context(obj, request))

@@ -99,6 +99,16 @@ ACTION_LABELS: dict[str, str] = {
     "talentcode.consent.grant": gettext_noop("授权合作窗口查看信息"),
     "talentcode.consent.withdraw": gettext_noop("撤回合作窗口授权"),
     "talentcode.service.record": gettext_noop("登记绿色通道服务"),
+    "talentcode.partner.create": gettext_noop("新增合作机构"),
+    "talentcode.partner.change": gettext_noop("修改合作机构"),
+    "talentcode.window.create": gettext_noop("新增合作窗口"),
+    "talentcode.window.change": gettext_noop("修改合作窗口"),
+    "talentcode.service.create": gettext_noop("新增绿色通道服务"),
+    "talentcode.service.change": gettext_noop("修改绿色通道服务"),
+    "talentcode.account.create": gettext_noop("开通合作窗口账号"),
+    "talentcode.account.change": gettext_noop("修改合作窗口账号"),
+    "talentcode.account.disable": gettext_noop("停用合作窗口账号"),
+    "talentcode.account.enable": gettext_noop("启用合作窗口账号"),
 }
 
 OTHER_ROLES = {"system": gettext_noop("系统"), "anonymous": gettext_noop("未登录")}

@@ -4,7 +4,9 @@ keys are kept by the system (``talentcode.keys``), seen read-only in the admin.
 - a talent sees her own code and sets her consents (``talentcode.code.own``);
 - a partner window's account verifies codes and records services (``talentcode.scan``), for its
   own institution only (``services.account_of``);
-- the office sees partners, scans and service records of its zone (``talentcode.partner.view``).
+- the office sees partners, scans and service records of its zone (``talentcode.partner.view``)
+  and manages partners, windows, services, window accounts and stops codes
+  (``talentcode.partner.change``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,6 @@ grant(
     {
         Role.TALENT: {"talentcode.code.own"},
         Role.PARTNER: {"talentcode.scan"},
-        Role.OFFICE: {"talentcode.partner.view"},
+        Role.OFFICE: {"talentcode.partner.view", "talentcode.partner.change"},
     }
 )

@@ -8,5 +8,6 @@ class TalentcodeConfig(AppConfig):
 
     def ready(self) -> None:
         # access (grants), checks (the signing algorithm is available), kernel (zone versions),
-        # services (notice kind, parameters), shell (navigation, homes), timeline (its source)
-        from talentpark.talentcode import access, checks, kernel, services, shell, timeline  # noqa: F401
+        # pages (its list on the talent's page), services (notice kind, parameters), shell
+        # (navigation, homes), timeline (its source)
+        from talentpark.talentcode import access, checks, kernel, pages, services, shell, timeline  # noqa: F401

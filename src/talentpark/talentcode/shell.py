@@ -13,6 +13,10 @@ from talentpark.talentcode.models import PartnerAccount, ServiceRecord
 
 shell.talent_nav("人才码", "talentcode:mine", "talentcode.code.own", order=5)
 shell.nav("服务保障", "扫码核验", "talentcode:scan", "talentcode.scan", order=5)
+shell.nav("服务保障", "合作机构", "talentcode:partner_list", "talentcode.partner.view", order=6)
+shell.nav("服务保障", "人才码管理", "talentcode:code_list", "talentcode.partner.view", order=7)
+shell.nav("服务保障", "核验记录", "talentcode:scanlog_list", "talentcode.partner.view", order=8)
+shell.nav("服务保障", "绿色通道服务记录", "talentcode:record_list", "talentcode.partner.view", order=9)
 
 
 @shell.home_section({Role.TALENT}, "talentcode/_home_talent.html", order=5)

@@ -53,6 +53,11 @@ LIST_PAGES = {
     "registry:wallet": {"tina"},  # 我的材料库: the talent's own (registry/tests/test_wallet.py)
     "talentcode:mine": {"tina"},  # 我的人才码 (talentcode/tests/test_partner_flow.py)
     "talentcode:card": {"tina"},
+    "talentcode:partner_list": {"alice"},  # 合作机构 of her zone (talentcode/tests/test_office.py)
+    "talentcode:partner_new": {"alice"},
+    "talentcode:code_list": {"alice"},  # 人才码管理: stop / restore a code
+    "talentcode:scanlog_list": {"alice"},  # 核验记录
+    "talentcode:record_list": {"alice"},  # 绿色通道服务记录
 }
 
 API_LISTS = {
@@ -286,6 +291,41 @@ def test_only_a_partner_account_linked_to_an_institution_scans(world):
     for persona in PERSONAS:
         want = 200 if persona == "pat" else 403
         assert _client(world, persona).get(scan).status_code == want, persona
+
+
+@pytest.mark.django_db
+def test_partner_pages_are_the_offices_of_its_zone(world):
+    """An institution, its window, service, account and a talent's code: the office of the zone
+    sees each (200), the office of nobody else's zone does not (404), other roles are refused."""
+    from talentpark.talentcode import services
+    from talentpark.talentcode.models import GreenService, Partner, PartnerAccount, PartnerWindow
+
+    pages = []
+    for zone, want in ((world.zone, 200), (world.other_zone, 404)):
+        hospital = Partner.objects.create(zone=zone, name="矩阵医院", kind=Partner.Kind.HOSPITAL)
+        window = PartnerWindow.objects.create(zone=zone, partner=hospital, name="人才专窗")
+        service = GreenService.objects.create(zone=zone, partner=hospital, name="优先挂号", tiers="ABC")
+        pages += [
+            (reverse("talentcode:partner_detail", args=[hospital.pk]), want),
+            (reverse("talentcode:partner_edit", args=[hospital.pk]), want),
+            (reverse("talentcode:window_new", args=[hospital.pk]), want),
+            (reverse("talentcode:window_edit", args=[window.pk]), want),
+            (reverse("talentcode:service_edit", args=[service.pk]), want),
+            (reverse("talentcode:account_new", args=[hospital.pk]), want),
+        ]
+    account = PartnerAccount.objects.create(zone=world.zone, user=world.pat, partner=Partner.objects.first())
+    code = services.code_for(world.talent)
+    foreign = services.code_for(world.foreign_talent)
+    pages += [
+        (reverse("talentcode:account_edit", args=[account.pk]), 200),
+        (reverse("talentcode:code_detail", args=[code.pk]), 200),
+        (reverse("talentcode:code_detail", args=[foreign.pk]), 404),
+    ]
+    for persona in PERSONAS:
+        client = _client(world, persona)
+        for url, want in pages:
+            status = client.get(url).status_code
+            assert status == (want if persona == "alice" else 403), (url, persona, status)
 
 
 def _registration(zone):
