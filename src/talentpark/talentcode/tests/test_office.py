@@ -38,7 +38,10 @@ def test_partner_window_service_from_the_pages(world, office):
     twice = office.post("/talentcode/partner/new/", {"name": "高新区第一实验小学", "kind": "school"})
     assert twice.status_code == 400 and "同名" in twice.content.decode() and Partner.objects.count() == 1
 
-    assert office.post(f"/talentcode/partner/{school.pk}/window/new/", {"name": "入学服务窗口"}).status_code == 302
+    assert (
+        office.post(f"/talentcode/partner/{school.pk}/window/new/", {"name": "入学服务窗口"}).status_code
+        == 302
+    )
     window = PartnerWindow.objects.get()
     bad = office.post(
         f"/talentcode/partner/{school.pk}/service/new/",
@@ -81,7 +84,9 @@ def test_window_account_signs_in_scans_and_stops_when_disabled(world, office):
     assert made.status_code == 200 and made["Cache-Control"] == "no-store"
     password = re.search(r'<code class="secret">([^<]+)</code>', made.content.decode())[1]
     account = PartnerAccount.objects.get(user__username="rmyy_window2")
-    assert account.user.role == "partner" and account.user.zone_id == world.zone.pk and account.window == window
+    assert (
+        account.user.role == "partner" and account.user.zone_id == world.zone.pk and account.window == window
+    )
 
     staff = Client()
     assert _sign_in(staff, "rmyy_window2", password).status_code == 302
@@ -93,7 +98,7 @@ def test_window_account_signs_in_scans_and_stops_when_disabled(world, office):
     assert AuditLog.objects.filter(action="talentcode.account.disable").count() == 1
 
 
-def test_revoke_then_reinstate_from_the_code_page(world, office, desk):
+def test_revoke_then_reinstate_from_the_code_page(world, office, desk):  # noqa: F811
     services.set_consent(ctx(world.tina), world.talent, Partner.Kind.HOSPITAL, ["tier"])
     old = services.current_token(world.talent)
     code = TalentCode.objects.get(talent=world.talent)
