@@ -6,13 +6,15 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from talentpark.core import shell
 from talentpark.core.roles import Role
-from talentpark.talentcode.models import PartnerAccount, ServiceRecord
+from talentpark.talentcode.models import Partner, PartnerAccount, ServiceRecord
 
 shell.talent_nav("人才码", "talentcode:mine", "talentcode.code.own", order=5)
 shell.nav("服务保障", "扫码核验", "talentcode:scan", "talentcode.scan", order=5)
+shell.home_stat(gettext_noop("合作机构"), Partner, {"is_active": True}, "talentcode:partner_list", order=85)
 shell.nav("服务保障", "合作机构", "talentcode:partner_list", "talentcode.partner.view", order=6)
 shell.nav("服务保障", "人才码管理", "talentcode:code_list", "talentcode.partner.view", order=7)
 shell.nav("服务保障", "核验记录", "talentcode:scanlog_list", "talentcode.partner.view", order=8)
