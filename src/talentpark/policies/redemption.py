@@ -211,7 +211,7 @@ def confirm_claim(ctx: ActionContext, claim: Claim, data: Confirmation) -> Claim
                 attached[item] = doc
                 value = value or doc.title
             elif not value:
-                errors.add(f"m{i}", item, "请从材料库选择文件、上传新文件，或填写材料说明")
+                errors.add(f"m{i}", item, "请填写材料说明，或从材料库选用、上传文件")
             application[item] = value[:500]
     errors.raise_if_any()
     with transaction.atomic():

@@ -120,7 +120,10 @@ def test_a_second_form_needs_nothing_she_already_gave(world) -> None:
     refused = tina.post(reverse("policies:claim_confirm", args=[first.pk]), untouched)
     assert refused.status_code == 400
     body = refused.content.decode()
-    assert "银行账号：请填写收款银行账号" in body and "学历学位证书：请从材料库选择文件" in body
+    assert (
+        "银行账号：请填写收款银行账号" in body
+        and "学历学位证书：请填写材料说明，或从材料库选用、上传文件" in body
+    )
     assert Claim.objects.get(pk=first.pk).status == S.APPLYING
 
     # She types the account (ticking 保存到我的档案) and uploads both materials on the form.
