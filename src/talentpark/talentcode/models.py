@@ -205,6 +205,28 @@ class GreenService(models.Model):
         return "、".join(f"{t}类" for t in self.tiers)
 
 
+# What a scan's ``outcome`` code means, for the office's pages (an unknown code is shown as is).
+SCAN_OUTCOMES = {
+    "valid": "有效",
+    "expired": "已过期",
+    "not_yet_valid": "尚未生效",
+    "signature": "签名无效",
+    "algorithm": "签名算法不符",
+    "unknown_kid": "未知密钥",
+    "retired_key": "密钥已退役",
+    "claims": "内容无效",
+    "prefix": "不是人才码",
+    "encoding": "编码无效",
+    "empty": "未输入",
+    "short_code": "数字码无效或过期",
+    "unknown_token": "非本平台签发",
+    "other_zone": "不属于本园区",
+    "revoked": "人才码已停用",
+    "left": "人才已离区",
+    "rate_limited": "超出核验频率",
+}
+
+
 class Scan(models.Model):
     """One verification at a partner window (扫码记录), whatever its outcome: the scan log, the
     per-account rate limit's count, and the anchor a recorded service points to."""
@@ -244,6 +266,9 @@ class Scan(models.Model):
     @property
     def valid(self) -> bool:
         return self.outcome == "valid"
+
+    def outcome_label(self) -> str:
+        return SCAN_OUTCOMES.get(self.outcome, self.outcome)
 
 
 class ServiceRecord(models.Model):

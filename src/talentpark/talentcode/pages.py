@@ -10,7 +10,7 @@ from django.urls import reverse
 from talentpark.accounts.access import has_perm, restrict
 from talentpark.core.listing import Col, Filter, Listing, Related
 from talentpark.registry.pages import TALENTS
-from talentpark.talentcode.models import GreenService, Partner, Scan, ServiceRecord, TalentCode
+from talentpark.talentcode.models import SCAN_OUTCOMES, GreenService, Partner, Scan, ServiceRecord, TalentCode
 
 CHANGE = "talentcode.partner.change"
 
@@ -162,7 +162,7 @@ CODES = Listing(
                 Col("时间", "at"),
                 Col("合作机构", "partner.name"),
                 Col("方式", "method"),
-                Col("结果", "outcome"),
+                Col("结果", Scan.outcome_label),
             ),
             url_name="talentcode:scanlog_detail",
         ),
@@ -184,13 +184,13 @@ SCANS = Listing(
         Col("合作机构", "partner.name"),
         Col("窗口", "window.name"),
         Col("方式", "method"),
-        Col("结果", "outcome"),
+        Col("结果", Scan.outcome_label),
         Col("人才", "code.talent.person.name", personal=True),
         Col("展示的信息", "fields_shown"),
     ),
     filters=(
         Filter("method", "方式", "method", Scan.Method.choices),
-        Filter("valid", "结果", "outcome", [("valid", "有效"), ("rate_limited", "超出频率")]),
+        Filter("valid", "结果", "outcome", list(SCAN_OUTCOMES.items())),
         Filter(
             "partner",
             "合作机构",
@@ -207,7 +207,7 @@ SCANS = Listing(
                 Col("窗口", "window.name"),
                 Col("核验人", "user.username"),
                 Col("方式", "method"),
-                Col("结果", "outcome"),
+                Col("结果", Scan.outcome_label),
                 Col("人才码", "code.code_id", to=("talentcode:code_detail", "code_id")),
                 Col("令牌过期时间", "expires_at"),
                 Col("展示的信息", "fields_shown"),
