@@ -421,22 +421,26 @@ def record_service(
         raise Refused("stale", gettext("核验已超过15分钟，请重新核验人才码"))
     if service.partner_id != account.partner_id or not service.is_active:
         raise Refused("service", gettext("服务项目：不属于本机构"))
-    code = TalentCode.objects.select_related("talent__zone").get(pk=scan.code_id)
-    talent = code.talent
-    consent = live_consents(talent).get(account.partner.kind)
-    if consent is None or "tier" not in consent.fields:
-        raise Refused("consent", gettext("该人才未授权本类机构查看服务资格，不能登记服务"), status=403)
-    tier = held_tier(talent, timezone.localdate(now))
-    offer = next((o for o in offers(scan, talent, tier) if o.service.pk == service.pk), None)
-    if offer is None:
-        raise Refused("service", gettext("服务项目：本窗口不办理"))
-    if offer.used:
-        raise Refused("replay", gettext("此人才码已登记过该服务，不能重复使用"), status=409)
-    if not offer.entitled:
-        raise Refused("not_entitled", gettext("该人才不符合此服务条件：%(n)s") % {"n": offer.note})
     note = (note or "").strip()[:200]
     try:
         with transaction.atomic():
+            # Her code row, locked: two windows recording for her at once (with two different
+            # tokens) are serialised, so the yearly cap counted below cannot be overrun.
+            code = TalentCode.objects.select_for_update().get(pk=scan.code_id)
+            talent = Talent.objects.select_related("zone", "person").get(pk=code.talent_id)
+            consent = live_consents(talent).get(account.partner.kind)
+            if consent is None or "tier" not in consent.fields:
+                raise Refused(
+                    "consent", gettext("该人才未授权本类机构查看服务资格，不能登记服务"), status=403
+                )
+            tier = held_tier(talent, timezone.localdate(now))
+            offer = next((o for o in offers(scan, talent, tier) if o.service.pk == service.pk), None)
+            if offer is None:
+                raise Refused("service", gettext("服务项目：本窗口不办理"))
+            if offer.used:
+                raise Refused("replay", gettext("此人才码已登记过该服务，不能重复使用"), status=409)
+            if not offer.entitled:
+                raise Refused("not_entitled", gettext("该人才不符合此服务条件：%(n)s") % {"n": offer.note})
             record = ServiceRecord.objects.create(
                 zone_id=scan.zone_id,
                 code=code,

@@ -199,6 +199,26 @@ def test_concurrent_double_scans_record_one_service(world, desk):
     assert ServiceRecord.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_yearly_cap_holds_when_two_tokens_record_at_once(world, desk):
+    """年度健康体检 is once a year: two windows recording it at the same moment with two different
+    tokens of hers (no replay constraint between them) still give it once — her code row is locked."""
+    consent(world)
+    first = services.verify(ctx(world.pat), world.pat, services.current_token(world.talent).token).scan
+    IssuedToken.objects.update(expires_at=timezone.now())  # her page moves on to a new token
+    second = services.verify(ctx(world.pat), world.pat, services.current_token(world.talent).token).scan
+    assert first.cti != second.cti and first.valid and second.valid
+
+    def grab(i):
+        return services.record_service(ctx(world.pat), world.pat, (first, second)[i], desk["checkup"])
+
+    results = race(2, grab)
+    done = [r for r in results if isinstance(r, ServiceRecord)]
+    refused = [r for r in results if isinstance(r, services.Refused)]
+    assert len(done) == 1 and [r.code for r in refused] == ["not_entitled"], (results, connection.vendor)
+    assert ServiceRecord.objects.filter(service=desk["checkup"]).count() == 1
+
+
 # -- the pages -----------------------------------------------------------------------------------
 
 
