@@ -261,8 +261,16 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[dict[str, str], Path,
     return env, pool, info
 
 
-def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "talentpark.asgi:application", "--host", "127.0.0.1"]
+def serve(env: dict[str, str], port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
+    # Through a script of its own, so that nobody's `pkill -f uvicorn` ends this run's server.
+    (work / "tc_load_server.py").write_text("import sys\nimport uvicorn\n\nsys.exit(uvicorn.main())\n")
+    cmd = [
+        sys.executable,
+        str(work / "tc_load_server.py"),
+        "talentpark.asgi:application",
+        "--host",
+        "127.0.0.1",
+    ]
     cmd += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     cmd += ["--lifespan", "off", "--no-access-log"]
     server_env = {**env, "TALENTPARK_TALENTCODE_SCAN_LIMIT": SCAN_LIMIT, "PYTHONPATH": str(ROOT / "src")}
@@ -352,12 +360,16 @@ def main() -> None:
     env, pool, info = prepare(args, work)
     print(f"prepared: {info}", file=sys.stderr)
     port = _free_port()
-    server = serve(env, port, args.workers)
+    server = serve(env, port, args.workers, work)
     results = []
     try:
         smoke(port, pool)
         for users in [int(u) for u in args.users.split(",")]:
             r = step(port, pool, users, args.step_seconds, args.rate, args.short_share, work)
+            if server.poll() is not None:
+                raise SystemExit(
+                    f"the server stopped during the {users}-user step (exit {server.returncode})"
+                )
             results.append(r)
             print(
                 f"{users} users: {r['rps']:.1f}/s p50 {r['p50']:.0f} p95 {r['p95']:.0f} p99 {r['p99']:.0f} ms, "
