@@ -263,7 +263,9 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[dict[str, str], Path,
 
 def serve(env: dict[str, str], port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
     # Through a script of its own, so that nobody's `pkill -f uvicorn` ends this run's server.
-    (work / "tc_load_server.py").write_text("import sys\nimport uvicorn\n\nsys.exit(uvicorn.main())\n")
+    (work / "tc_load_server.py").write_text(
+        "import sys\n\nimport uvicorn\n\nif __name__ == '__main__':\n    sys.exit(uvicorn.main())\n"
+    )
     cmd = [
         sys.executable,
         str(work / "tc_load_server.py"),

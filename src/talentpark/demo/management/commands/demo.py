@@ -6,10 +6,12 @@ Runs the migrations first. If the demo zone already exists it is left alone (del
 
 from __future__ import annotations
 
+import importlib
 import io
 import time
 import unicodedata
 
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -40,6 +42,14 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(1, width - used)
 
 
+# Data migrations whose rows the product needs, as (module, forward function).
+RESEED = (
+    ("talentpark.core.migrations.0013_dictionaries_parameters", "seed"),
+    ("talentpark.core.migrations.0014_scheduled_jobs", "create_jobs"),
+    ("talentpark.signup.migrations.0002_first_privacy_notice", "create"),
+)
+
+
 class Command(BaseCommand):
     help = "生成演示园区（济宁高新区按所选规模，长治高新区为 tiny 规模）并启动服务。"
 
@@ -63,8 +73,12 @@ class Command(BaseCommand):
         if options["reset"]:
             self.stdout.write("清空数据库……")
             call_command("flush", interactive=False, verbosity=0)
-            # flush also empties the code tables that the data migrations loaded.
+            # flush also empties what the data migrations wrote: the code tables, and the rows
+            # that the code expects to exist (platform dictionaries, scheduled jobs, the first
+            # privacy notice). Their migrations' own functions write them again.
             call_command("load_code_tables", stdout=io.StringIO())
+            for module, function in RESEED:
+                getattr(importlib.import_module(module), function)(django_apps, None)
 
         if demo_exists():
             self.stdout.write(
