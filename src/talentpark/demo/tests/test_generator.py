@@ -287,6 +287,25 @@ def test_command_generates_then_skips_and_lists_logins():
         call_command("demo", scale="huge", no_serve=True, stdout=io.StringIO())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reset_generates_again_with_the_rows_data_migrations_wrote():
+    """``--reset`` flushes everything, data migrations' rows included, and writes those back before
+    generating: the platform dictionaries, the scheduled jobs and the privacy notice."""
+    from talentpark.core.models import Dictionary, ScheduledJob
+    from talentpark.signup.models import PrivacyNotice
+
+    call_command("demo", scale="tiny", no_serve=True, stdout=io.StringIO(), verbosity=0)
+    Talent.objects.update(position_title="重置前的记录")
+    call_command("demo", scale="tiny", no_serve=True, reset=True, stdout=io.StringIO(), verbosity=0)
+    assert Talent.objects.exists() and not Talent.objects.filter(position_title="重置前的记录").exists()
+    assert Dictionary.objects.filter(zone=None, code="talent_programme").exists()
+    assert set(ScheduledJob.objects.values_list("kind", flat=True)) >= {
+        "policies.sweep",
+        "core.prune_task_results",
+    }
+    assert PrivacyNotice.objects.exists()
+
+
 # bank accounts ------------------------------------------------------------------------
 
 
