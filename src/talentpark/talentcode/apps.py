@@ -10,4 +10,6 @@ class TalentcodeConfig(AppConfig):
         # access (grants), checks (the signing algorithm is available), kernel (zone versions),
         # pages (its list on the talent's page), services (notice kind, parameters), shell
         # (navigation, homes), timeline (its source)
-        from talentpark.talentcode import access, checks, kernel, pages, services, shell, timeline  # noqa: F401
+        from talentpark.talentcode import access, checks, kernel, pages, schedule, services, shell, timeline  # noqa: F401
+
+        schedule.register()  # the nightly pruning of expired tokens, as a kind of scheduled job

@@ -244,3 +244,30 @@ def test_talent_page_partner_page_and_one_tap(world, desk):
     assert ServiceRecord.objects.count() == 1
     assert tina.get("/talentcode/scan/").status_code == 403
     assert pat.get("/talentcode/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_nightly_job_prunes_tokens_expired_over_a_day_and_keeps_the_rest(world, desk):
+    import importlib
+
+    from django.apps import apps
+
+    from talentpark.core import scheduling
+    from talentpark.core.models import ScheduledJob
+    from talentpark.talentcode import schedule
+
+    live = services.current_token(world.talent)
+    scan = services.verify(ctx(world.pat), world.pat, live.token).scan
+    IssuedToken.objects.filter(pk=live.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
+    fresh = services.current_token(world.carols_talent)
+    recent = services.current_token(world.foreign_talent)
+    IssuedToken.objects.filter(pk=recent.pk).update(expires_at=timezone.now() - dt.timedelta(hours=2))
+    assert schedule.prune_tokens() == "删除过期令牌 1 个"
+    assert set(IssuedToken.objects.values_list("pk", flat=True)) == {fresh.pk, recent.pk}
+    assert Scan.objects.get(pk=scan.pk).cti == live.cti  # the scan keeps the token's id
+    migration = importlib.import_module("talentpark.talentcode.migrations.0003_prune_tokens_job")
+    ScheduledJob.objects.filter(kind=schedule.JOB_KIND).delete()
+    migration.create_jobs(apps, None)
+    migration.create_jobs(apps, None)  # idempotent
+    job = ScheduledJob.objects.get(kind=schedule.JOB_KIND)
+    assert job.cron == "45 3 * * *" and job.enabled and scheduling.get_kind(schedule.JOB_KIND)

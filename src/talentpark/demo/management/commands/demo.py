@@ -47,6 +47,7 @@ RESEED = (
     ("talentpark.core.migrations.0013_dictionaries_parameters", "seed"),
     ("talentpark.core.migrations.0014_scheduled_jobs", "create_jobs"),
     ("talentpark.signup.migrations.0002_first_privacy_notice", "create"),
+    ("talentpark.talentcode.migrations.0003_prune_tokens_job", "create_jobs"),
 )
 
 
