@@ -41,6 +41,10 @@ T = PolicyVersion.Target
 # Above this many records of one kind the batch query runs over the whole zone (as the sweep
 # does) and is intersected in Python, rather than carrying an IN list of every id.
 ZONE_WIDE_AFTER = 5000
+# Up to this many new candidates a version's run is one transaction holding their row locks;
+# more (a large import) run as the sweep's do, committing per batch (``runs.BATCH``), so SQLite's
+# write lock is never held for the whole run.
+LOCKED_UP_TO = runs.BATCH
 
 
 def on_records_changed(
@@ -138,6 +142,8 @@ def _run(
     held = _taken(version, cycle, candidates)
     if not (new := [i for i in candidates if i not in held]):
         return 0
+    if len(new) > LOCKED_UP_TO:
+        return _run_in_batches(ctx, version, cycle, as_of, new, reason)
     model = Talent if version.target == T.TALENT else Enterprise
     try:
         with transaction.atomic():
@@ -151,24 +157,41 @@ def _run(
             new = [i for i in new if i not in held]
             if not new:
                 return 0
-            run = PublishRun.objects.create(
-                zone_id=version.zone_id,
-                version=version,
-                purpose=PublishRun.Purpose.REEVALUATE,
-                cycle=cycle,
-                as_of=as_of,
-                status=PublishRun.Status.RUNNING,
-            )
-            audit.record(
-                ctx,
-                "policy.reevaluate",
-                run,
-                after={"candidates": len(new), "cycle": cycle, "reason": reason},
-            )
-            run = runs._execute_recorded(run, candidates=new)
+            run = runs._execute_recorded(_start(ctx, version, cycle, as_of, new, reason), candidates=new)
     except IntegrityError:
         # Another writer (the nightly sweep) made a claim for one of them meanwhile: the whole
         # run is rolled back; the next change or sweep finds whoever is still missing.
         log.warning("re-evaluation of version %s for %d record(s) lost a race", version.pk, len(new))
         return 0
     return run.eligible
+
+
+def _start(
+    ctx: ActionContext, version: PolicyVersion, cycle: str, as_of: dt.date, new: list[int], reason: str
+) -> PublishRun:
+    run = PublishRun.objects.create(
+        zone_id=version.zone_id,
+        version=version,
+        purpose=PublishRun.Purpose.REEVALUATE,
+        cycle=cycle,
+        as_of=as_of,
+        status=PublishRun.Status.RUNNING,
+    )
+    audit.record(
+        ctx, "policy.reevaluate", run, after={"candidates": len(new), "cycle": cycle, "reason": reason}
+    )
+    return run
+
+
+def _run_in_batches(
+    ctx: ActionContext, version: PolicyVersion, cycle: str, as_of: dt.date, new: list[int], reason: str
+) -> int:
+    """Many candidates: the sweep's way (each batch commits; the run's page shows its progress, and a
+    batch that lost a race marks the run failed, to be run again from there)."""
+    with transaction.atomic():
+        run = _start(ctx, version, cycle, as_of, new, reason)
+    try:
+        return runs._execute_recorded(run, candidates=new).eligible
+    except IntegrityError:
+        log.warning("re-evaluation run %s lost a race; it can be run again from its page", run.pk)
+        return 0

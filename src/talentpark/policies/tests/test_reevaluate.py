@@ -205,7 +205,9 @@ def test_a_change_that_does_not_newly_qualify_creates_nothing(
 
 
 @pytest.mark.django_db
-def test_running_it_twice_creates_nothing_twice(world) -> None:
+@pytest.mark.parametrize("locked_up_to", [reevaluate.LOCKED_UP_TO, 0], ids=["locked", "in-batches"])
+def test_running_it_twice_creates_nothing_twice(world, monkeypatch, locked_up_to) -> None:
+    monkeypatch.setattr(reevaluate, "LOCKED_UP_TO", locked_up_to)  # 0: as a large import's run
     policy = publish_phd(world)
     newcomer = doctor(world, user=world.pat)  # a login to notify (any user will do)
     assert reevaluate.reevaluate(world.zone.pk, [newcomer.pk], reason="测试") == 1
