@@ -203,6 +203,7 @@ grant(
             "core.job.view",  # 定时任务
             "core.job.change",
             "core.dictionary.change",  # 字典管理: the zone's dictionaries and import synonyms
+            "core.calendar.change",  # 节假日与调休: the national holiday/调休 table (core.workcalendar)
         },
     }
 )

@@ -591,6 +591,45 @@ class Lease(models.Model):
         return self.key
 
 
+class CalendarDay(models.Model):
+    """节假日与调休: one day of the national working calendar as the office entered it from the
+    State Council's notice — a public holiday (放假) or a 调休 make-up working day (上班).
+
+    Platform-wide (the calendar is national; no zone overrides it). A row overrides what the
+    chinese-calendar library says of its date; see :mod:`talentpark.core.workcalendar`.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("节日名称", max_length=30, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]), name="core_calendarday_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
 from talentpark.core.search.models import SearchDocument  # noqa: E402  (the index table is a core model)
 
 __all__ = [

@@ -117,3 +117,13 @@ nav("系统管理", "字典管理", "core:dictionary_list", "core.dictionary.cha
 nav("系统管理", "参数管理", "core:parameter_list", "core.parameter.change", order=33)
 nav("系统管理", "操作日志", "core:audit_list", "audit.view", order=40)
 nav("系统管理", "定时任务", "core:job_list", "core.job.change", order=35)
+nav("系统管理", "节假日与调休", "core:calendar_list", "core.calendar.change", order=34)
+
+from talentpark.core import workcalendar  # noqa: E402  (the kernel's own home section; registers its check)
+from talentpark.core.roles import Role  # noqa: E402
+
+
+@home_section({Role.OFFICE}, "core/calendar_home.html", order=1)
+def _calendar_missing(user: Any) -> Mapping[str, Any] | None:
+    """A banner while this year's or (within 60 days) next year's holidays are not entered."""
+    return workcalendar.home_warning()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talentpark.core import config_views, views
+from talentpark.core import calendar_views, config_views, views
 from talentpark.core.scheduling import views as job_views
 
 app_name = "core"
@@ -44,4 +44,7 @@ urlpatterns = [
     path("synonyms/<int:pk>/", config_views.synonym_change, name="synonym_change"),
     path("parameters/", config_views.parameter_list, name="parameter_list"),
     path("parameters/<str:key>/", config_views.parameter_edit, name="parameter_edit"),
+    path("calendar/", calendar_views.calendar_list, name="calendar_list"),
+    path("calendar/<int:pk>/", calendar_views.calendar_edit, name="calendar_edit"),
+    path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
 ]

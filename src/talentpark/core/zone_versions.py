@@ -67,6 +67,7 @@ SHARED: set[str] = {
     "core.University",
     "core.Parameter",  # platform-wide; cached per process by core.parameters, not by zone
     "core.SmsCode",
+    "core.CalendarDay",  # 节假日与调休: the national calendar; cached per process by core.workcalendar
 }
 _connected = False
 

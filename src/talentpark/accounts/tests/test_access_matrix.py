@@ -46,6 +46,7 @@ LIST_PAGES = {
     "core:dictionary_list": {"alice"},  # 字典管理 of her zone (core/tests/test_dictionaries.py)
     "core:dictionary_new": {"alice"},
     "core:synonym_list": {"alice"},
+    "core:calendar_list": {"alice"},  # 节假日与调休 (core/tests/test_workcalendar.py)
     "core:parameter_list": set(),  # 参数管理: the 系统管理员 (superuser) only (core/tests/test_parameters.py)
     "signup:registration_list": {"alice"},  # 企业注册审核
     "signup:notice_list": {"alice"},  # 隐私政策版本 (publishing: signup/tests/test_signup.py)
