@@ -326,7 +326,7 @@ def forget() -> None:
 
 
 def _ttl() -> float:
-    ttl = getattr(settings, "TALENTPARK_CALENDAR_TTL", None)
+    ttl: Any = getattr(settings, "TALENTPARK_CALENDAR_TTL", None)
     if ttl is None:
         ttl = getattr(settings, "TALENTPARK_PARAMETER_TTL", 2.0)
     return float(ttl)
@@ -520,7 +520,8 @@ def validate_day(values: Mapping[str, Any], row: CalendarDay | None = None) -> d
     if len(note) > 200:
         errors.add("note", gettext("备注"), gettext("不能超过200个字"))
     if day is not None:
-        other = CalendarDay.objects.filter(date=day).exclude(pk=row.pk if row else None).first()
+        others = CalendarDay.objects.filter(date=day)
+        other = (others.exclude(pk=row.pk) if row is not None else others).first()
         if other is not None:
             errors.add("date", gettext("日期"), _duplicate(other))
     errors.raise_if_any()
