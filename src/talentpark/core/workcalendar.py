@@ -137,6 +137,18 @@ def library_days(year: int) -> Mapping[dt.date, tuple[str, str]]:
     return dict(sorted(days.items()))
 
 
+@cache
+def _base_workdays(year: int) -> frozenset[dt.date]:
+    """The working days of ``year`` without the table: the library's, else Monday to Friday."""
+    known = library_knows(year)
+    day, days = dt.date(year, 1, 1), set()
+    while day.year == year:
+        if chinese_calendar.is_workday(day) if known else day.weekday() < 5:
+            days.add(day)
+        day += dt.timedelta(days=1)
+    return frozenset(days)
+
+
 # -- the snapshot ---------------------------------------------------------------------------------
 
 _warned: set[int] = set()
@@ -188,23 +200,13 @@ class Calendar:
         cached = self._workdays.get(year)
         if cached is not None:
             return cached
-        known = library_knows(year)
-        if not known and year not in self.table_years and year not in _warned:
+        if not library_knows(year) and year not in self.table_years and year not in _warned:
             _warned.add(year)
             log.warning("working calendar: %s is unknown to chinese-calendar and the table; Mon-Fri", year)
-        day, days = dt.date(year, 1, 1), set()
-        while day.year == year:
-            kind = self.rows.get(day)
-            if kind is not None:
-                work = kind == WORKDAY
-            elif known:
-                work = chinese_calendar.is_workday(day)
-            else:
-                work = day.weekday() < 5
-            if work:
-                days.add(day)
-            day += dt.timedelta(days=1)
-        result = frozenset(days)
+        rows = {d: kind for d, kind in self.rows.items() if d.year == year}
+        result = (_base_workdays(year) - {d for d, k in rows.items() if k == HOLIDAY}) | {
+            d for d, k in rows.items() if k == WORKDAY
+        }
         self._workdays[year] = result
         return result
 
