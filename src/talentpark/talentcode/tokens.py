@@ -222,6 +222,12 @@ def _decode(text: str) -> tuple[bytes, dict[Any, Any], bytes, bytes]:
         raw = inflater.decompress(compressed, MAX_COSE)
         if inflater.unconsumed_tail or not inflater.eof:
             raise ValueError("too large or truncated")
+        # Canonical form only: deflate ignores its padding bits and base45 has more than one
+        # spelling of some bytes, so a changed text could carry the same signed bytes. The issuer
+        # (this server) compresses with ``zlib.compress(cose, 9)``; anything else is refused, so
+        # any change to a token's text is refused, not only changes to what is signed.
+        if zlib.compress(raw, 9) != compressed or b45.encode(compressed) != text[len(PREFIX) :]:
+            raise ValueError("not the canonical encoding")
         obj = cbor2.loads(raw)
         if isinstance(obj, cbor2.CBORTag) and obj.tag == CWT_TAG:
             obj = obj.value
