@@ -7,12 +7,13 @@ change one audit row. Permission: ``core.calendar.change`` (the office) or a sup
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,15 @@ def _year(raw: str | None, default: int) -> int:
     except ValueError:
         return default
     return year if workcalendar.MIN_YEAR <= year <= workcalendar.MAX_YEAR else default
+
+
+def _row(day: str) -> CalendarDay:
+    """The table's row of ``day`` (YYYY-MM-DD; the table is keyed by date, one row a day)."""
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(CalendarDay, date=date)
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -93,9 +103,9 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_edit(request: HttpRequest, day: str) -> HttpResponse:
     _require(request)
-    row = get_object_or_404(CalendarDay, pk=pk)
+    row = _row(day)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values: dict[str, Any] = request.POST.dict()
@@ -120,9 +130,9 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_delete(request: HttpRequest, day: str) -> HttpResponse:
     _require(request)
-    row = get_object_or_404(CalendarDay, pk=pk)
+    row = _row(day)
     year = row.date.year
     workcalendar.delete_day(ActionContext.from_request(request), row)
     messages.success(request, gettext("已删除 %(date)s 的记录") % {"date": row.date.isoformat()})

@@ -45,6 +45,6 @@ urlpatterns = [
     path("parameters/", config_views.parameter_list, name="parameter_list"),
     path("parameters/<str:key>/", config_views.parameter_edit, name="parameter_edit"),
     path("calendar/", calendar_views.calendar_list, name="calendar_list"),
-    path("calendar/<int:pk>/", calendar_views.calendar_edit, name="calendar_edit"),
-    path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
+    path("calendar/<str:day>/", calendar_views.calendar_edit, name="calendar_edit"),  # 2027-01-01
+    path("calendar/<str:day>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
 ]

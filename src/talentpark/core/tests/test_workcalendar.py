@@ -300,15 +300,19 @@ def test_the_office_sees_the_library_read_only_and_adds_a_row(world: Any) -> Non
     assert AuditLog.objects.filter(action="core.calendar.add", object_id=str(row.pk)).count() == 1
     assert not workcalendar.is_workday(dt.date(2027, 1, 1))
     page = office.get(reverse("core:calendar_list"), {"year": 2027}).content.decode()
-    assert "元旦" in page and reverse("core:calendar_edit", args=[row.pk]) in page
+    assert "元旦" in page and reverse("core:calendar_edit", args=["2027-01-01"]) in page
     # Edit, then delete.
     response = office.post(
-        reverse("core:calendar_edit", args=[row.pk]),
+        reverse("core:calendar_edit", args=["2027-01-01"]),
         {"date": "2027-01-01", "kind": "holiday", "name": "元旦节"},
     )
     assert response.status_code == 302 and CalendarDay.objects.get().name == "元旦节"
-    assert "修改节假日与调休" in office.get(reverse("core:calendar_edit", args=[row.pk])).content.decode()
-    assert office.post(reverse("core:calendar_delete", args=[row.pk])).status_code == 302
+    assert (
+        "修改节假日与调休" in office.get(reverse("core:calendar_edit", args=["2027-01-01"])).content.decode()
+    )
+    assert office.post(reverse("core:calendar_delete", args=["2027-01-01"])).status_code == 302
+    assert office.get(reverse("core:calendar_edit", args=["2027-01-01"])).status_code == 404  # deleted
+    assert office.get(reverse("core:calendar_edit", args=["2027-13-01"])).status_code == 404
     assert not CalendarDay.objects.exists() and workcalendar.is_workday(dt.date(2027, 1, 1))
 
 
@@ -332,7 +336,7 @@ def test_a_bad_date_and_a_duplicate_are_refused_naming_the_field(world: Any) -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_other_roles_get_403_and_change_nothing(world: Any) -> None:
-    row = _row(dt.date(2027, 1, 1), "holiday")
+    _row(dt.date(2027, 1, 1), "holiday")
     for user in (world.bob, world.dave, world.erin, world.tina):
         client = _client(user)
         assert client.get(reverse("core:calendar_list")).status_code == 403
@@ -342,11 +346,11 @@ def test_other_roles_get_403_and_change_nothing(world: Any) -> None:
         )
         assert (
             client.post(
-                reverse("core:calendar_edit", args=[row.pk]), {"date": "2027-01-01", "kind": "workday"}
+                reverse("core:calendar_edit", args=["2027-01-01"]), {"date": "2027-01-01", "kind": "workday"}
             ).status_code
             == 403
         )
-        assert client.post(reverse("core:calendar_delete", args=[row.pk])).status_code == 403
+        assert client.post(reverse("core:calendar_delete", args=["2027-01-01"])).status_code == 403
     assert list(CalendarDay.objects.values_list("date", "kind")) == [(dt.date(2027, 1, 1), "holiday")]
 
 
