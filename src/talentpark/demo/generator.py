@@ -117,6 +117,7 @@ def generate(
         )
     writer.reset_sequences()
     _talent_codes(seed, counts.label, out)
+    _wallets(out)
     if redemption:
         # Published policies evaluated over the zone, claims moved through every state.
         from talentpark.demo.people import REFERENCE_DATE
@@ -189,6 +190,14 @@ def _write_zone(plan: ZonePlan, writer: DemoWriter, out: IO[str], progress: bool
             after={m.__name__: m.objects.filter(zone=zone).count() for m in ZONE_MODELS},  # type: ignore[attr-defined]
         )
     say("完成")
+
+
+def _wallets(out: IO[str]) -> None:
+    """The demo talent's 材料库 (uploaded through the wallet's service, sealed on disk)."""
+    from talentpark.demo import wallet
+
+    made = sum(wallet.write(zone) for zone in Zone.objects.order_by("pk"))
+    out.write(f"材料库：演示人才的材料 {made} 份\n")
 
 
 def _talent_codes(seed: int, scale: str, out: IO[str]) -> None:

@@ -12,7 +12,7 @@ from talentpark.core import shell
 from talentpark.core.roles import Role
 from talentpark.talentcode.models import Partner, PartnerAccount, ServiceRecord
 
-shell.talent_nav("人才码", "talentcode:mine", "talentcode.code.own", order=5)
+shell.talent_nav("人才码", "talentcode:mine", "talentcode.code.own", order=15)
 shell.nav("服务保障", "扫码核验", "talentcode:scan", "talentcode.scan", order=5)
 shell.home_stat(gettext_noop("合作机构"), Partner, {"is_active": True}, "talentcode:partner_list", order=85)
 shell.nav("服务保障", "合作机构", "talentcode:partner_list", "talentcode.partner.view", order=6)

@@ -434,3 +434,18 @@ def test_each_zone_keeps_its_own_programme_list_and_every_talent_programme_is_in
         assert history.filter(action="core.dictionary.localize").count() == 1
         assert history.filter(action="core.dictionary.item_add").count() == own.items.count()
         assert {e.actor.role for e in history} == {"office"}
+
+
+def test_the_demo_talent_has_a_wallet_of_real_files(tiny):
+    """Her 材料库 holds three documents, each a file the wallet's own check accepts (by content)."""
+    from talentpark.core.context import ActionContext
+    from talentpark.registry import wallet
+    from talentpark.registry.models import Document
+
+    docs = list(Document.objects.filter(talent__person__user__username="jn_talent_demo").order_by("pk"))
+    assert [d.content_type for d in docs] == ["application/pdf", "application/pdf", "image/png"]
+    user = docs[0].talent.person.user
+    ctx = ActionContext(user=user, role=user.role, zone_id=docs[0].zone_id)
+    for doc in docs:
+        data = wallet.read_document(ctx, doc)
+        assert len(data) == doc.size and wallet.sniff(data[:16]) == doc.content_type
