@@ -151,6 +151,7 @@ def _listings() -> list[Any]:
     from talentpark.policies.pages import LISTINGS as policies_listings
     from talentpark.recruitment.pages import LISTINGS as recruitment_listings
     from talentpark.registry.pages import LISTINGS as registry_listings
+    from talentpark.talentcode.pages import LISTINGS as talentcode_listings
 
     return [
         *registry_listings,
@@ -159,6 +160,7 @@ def _listings() -> list[Any]:
         *housing_listings,
         *innovation_listings,
         *accounts_listings,
+        *talentcode_listings,
     ]
 
 
