@@ -41,6 +41,10 @@ def keys_json(request: HttpRequest) -> HttpResponse:
             json.dumps(body, ensure_ascii=False, sort_keys=True), content_type="application/json"
         )
     response["ETag"] = etag
+    # Public material on purpose: a verifier running in a browser on another origin (a partner's
+    # web app, a gate scanner's page) may fetch it. No credentials are involved or allowed.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag"
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 

@@ -25,6 +25,8 @@ def test_key_list_is_public_cacheable_and_verifies_tokens():
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert response["Access-Control-Allow-Origin"] == "*"  # a browser verifier on another origin
+    assert "Access-Control-Allow-Credentials" not in response
     body = json.loads(response.content)
     assert set(body) == {"keys", "issued_at"}
     assert [set(k) for k in body["keys"]] == [{"kid", "alg", "x", "status", "not_after"}] * 2
