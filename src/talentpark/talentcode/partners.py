@@ -50,6 +50,19 @@ def _clash(name: str, label: str) -> ValidationError:
     return ValidationError({name: [f"{label}：已存在同名记录，请换一个名称"]})
 
 
+def _own_window(
+    errors: FieldErrors, partner: Partner, data: dict[str, Any], label: str
+) -> PartnerWindow | None:
+    """The window ``data["window"]`` names, if it is one of ``partner``'s; none chosen is None."""
+    raw = str(data.get("window") or "").strip()
+    if not raw:
+        return None
+    window = partner.windows.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if window is None:
+        errors.add("window", label, "不属于本机构")
+    return window
+
+
 def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
@@ -130,14 +143,8 @@ def save_service(
     errors = FieldErrors()
     name = _text(errors, data, "name", "服务名称", 60, True)
     description = _text(errors, data, "description", "服务说明", 200, False)
-    window_raw = str(data.get("window") or "").strip()
-    window_id: int | None = None
-    if window_raw:
-        found = partner.windows.filter(pk=int(window_raw)).first() if window_raw.isdigit() else None
-        if found is None:
-            errors.add("window", "办理窗口", "不属于本机构")
-        else:
-            window_id = found.pk
+    chosen = _own_window(errors, partner, data, "办理窗口")
+    window_id = chosen.pk if chosen else None
     picked = data.get("tiers") or []
     if isinstance(picked, str):
         picked = list(picked)
@@ -188,12 +195,7 @@ def create_account(ctx: ActionContext, partner: Partner, data: dict[str, Any]) -
     elif user_model.objects.filter(username__iexact=username).exists():
         errors.add("username", "用户名", "已被使用，请换一个")
     display_name = _text(errors, data, "display_name", "姓名", 50, True)
-    window_raw = str(data.get("window") or "").strip()
-    window = None
-    if window_raw:
-        window = partner.windows.filter(pk=int(window_raw)).first() if window_raw.isdigit() else None
-        if window is None:
-            errors.add("window", "默认窗口", "不属于本机构")
+    window = _own_window(errors, partner, data, "默认窗口")
     errors.raise_if_any()
     password = initial_password()
     user = user_model(
@@ -243,12 +245,9 @@ def set_account_active(ctx: ActionContext, account: PartnerAccount, active: bool
 
 def set_account_window(ctx: ActionContext, account: PartnerAccount, data: dict[str, Any]) -> PartnerAccount:
     """The window an account verifies at unless it picks another on the scan page."""
-    raw = str(data.get("window") or "").strip()
-    window = None
-    if raw:
-        window = account.partner.windows.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if window is None:
-            raise ValidationError({"window": ["默认窗口：不属于本机构"]})
+    errors = FieldErrors()
+    window = _own_window(errors, account.partner, data, "默认窗口")
+    errors.raise_if_any()
     with transaction.atomic():
         before = {"window": account.window.name if account.window else ""}
         account.window = window
