@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "talentpark.innovation",
     "talentpark.signup",
     "talentpark.talentcode",
+    "talentpark.desk",
     "talentpark.demo",
 ]
 
@@ -294,6 +295,11 @@ TALENTPARK_OFFICE_CONTACT = os.environ.get("TALENTPARK_OFFICE_CONTACT", "")
 TALENTPARK_TALENTCODE_ALG = os.environ.get("TALENTPARK_TALENTCODE_ALG", "EdDSA")
 TALENTPARK_TALENTCODE_TTL = int(os.environ.get("TALENTPARK_TALENTCODE_TTL", "300"))
 TALENTPARK_TALENTCODE_SCAN_LIMIT = int(os.environ.get("TALENTPARK_TALENTCODE_SCAN_LIMIT", "30"))
+# 一窗受理 (talentpark.desk): the shares of a working-time limit at which it warns, escalates to the
+# team lead and escalates to the office (percent).
+TALENTPARK_DESK_WARN_PERCENT = int(os.environ.get("TALENTPARK_DESK_WARN_PERCENT", "50"))
+TALENTPARK_DESK_ESCALATE_PERCENT = int(os.environ.get("TALENTPARK_DESK_ESCALATE_PERCENT", "150"))
+TALENTPARK_DESK_OFFICE_PERCENT = int(os.environ.get("TALENTPARK_DESK_OFFICE_PERCENT", "200"))
 
 # Defaults of run-time parameters (core/parameters.py): the office overrides them on 参数管理.
 TALENTPARK_PAGE_SIZE = int(os.environ.get("TALENTPARK_PAGE_SIZE", "25"))

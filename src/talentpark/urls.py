@@ -22,4 +22,5 @@ urlpatterns = [
     path("search/", include("talentpark.core.search.urls")),
     path("signup/", include("talentpark.signup.urls")),
     path("talentcode/", include("talentpark.talentcode.urls")),
+    path("desk/", include("talentpark.desk.urls")),
 ]

@@ -40,6 +40,17 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9_.]{1,39}$")
 ITEM_FIELDS = ("value", "label", "sort", "enabled", "extra")
 
 
+# Apps that give a dictionary's items structured data register how to read and check it:
+# ``fn(errors, extra) -> extra``, called on every item saved (``register_extra``).
+ExtraFn = Callable[[FieldErrors, dict[str, Any]], dict[str, Any]]
+_EXTRA: dict[str, ExtraFn] = {}
+
+
+def register_extra(code: str, fn: ExtraFn) -> None:
+    """Check and normalise the ``extra`` data of dictionary ``code``'s items with ``fn``."""
+    _EXTRA[code] = fn
+
+
 @dataclass(frozen=True)
 class Item:
     """A dictionary item as code reads it."""
@@ -223,6 +234,8 @@ def _extra(errors: FieldErrors, dictionary: Dictionary, data: dict[str, Any]) ->
         if level not in local:
             errors.add("level", "人才计划级别", "请选择省级、市级或区级")
         extra["level"] = level
+    if dictionary.code in _EXTRA:
+        extra = _EXTRA[dictionary.code](errors, extra)
     return extra
 
 

@@ -48,6 +48,7 @@ RESEED = (
     ("talentpark.core.migrations.0014_scheduled_jobs", "create_jobs"),
     ("talentpark.signup.migrations.0002_first_privacy_notice", "create"),
     ("talentpark.talentcode.migrations.0003_prune_tokens_job", "create_jobs"),
+    ("talentpark.desk.migrations.0002_categories_and_scan_job", "forward"),
 )
 
 
