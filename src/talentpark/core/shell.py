@@ -27,7 +27,7 @@ from django.db import models
 # (label, url name, permission or None for every signed-in user of the role)
 NavItem = tuple[str, str, str | None]
 
-NAV_GROUP_ORDER = ("一网四库", "政策兑现", "招聘引才", "服务保障", "系统管理")
+NAV_GROUP_ORDER = ("一网四库", "一窗受理", "政策兑现", "招聘引才", "服务保障", "系统管理")
 
 
 @dataclass(frozen=True)

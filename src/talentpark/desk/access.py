@@ -16,7 +16,16 @@ from django.db.models import Q, QuerySet
 
 from talentpark.accounts.access import grant, register_scope, zone_q
 from talentpark.core.roles import Role
-from talentpark.desk.models import Assignment, Clock, Part, Request, ServiceItem, SpecialistProfile, Step, Visit
+from talentpark.desk.models import (
+    Assignment,
+    Clock,
+    Part,
+    Request,
+    ServiceItem,
+    SpecialistProfile,
+    Step,
+    Visit,
+)
 
 FILE = "desk.request.file"  # file her own requests (talent, enterprise)
 HANDLE = "desk.request.handle"  # file on behalf, route, ask, answer (specialist, office)
@@ -79,9 +88,11 @@ def step_scope(user: Any, qs: QuerySet[Step], action: str) -> QuerySet[Step]:
     if user.role in (Role.TALENT, Role.HR):
         return qs.filter(request_q(user, "request__"), public=True)
     if user.role == Role.DEPT:
-        return qs.filter(request_q(user, "request__")).filter(
-            Q(part__isnull=True) | Q(part__department_id=user.department_id or 0)
-        ).distinct()
+        return (
+            qs.filter(request_q(user, "request__"))
+            .filter(Q(part__isnull=True) | Q(part__department_id=user.department_id or 0))
+            .distinct()
+        )
     return qs.filter(request_q(user, "request__"))
 
 

@@ -35,7 +35,13 @@ Subject = Talent | Enterprise | Project
 
 
 def _field(subject: Subject) -> str:
-    return "talent" if isinstance(subject, Talent) else "enterprise" if isinstance(subject, Enterprise) else "project"
+    return (
+        "talent"
+        if isinstance(subject, Talent)
+        else "enterprise"
+        if isinstance(subject, Enterprise)
+        else "project"
+    )
 
 
 def current(subject: Subject) -> Assignment | None:
@@ -65,7 +71,11 @@ def assign(
     field = _field(subject)
     try:
         with transaction.atomic():
-            old = Assignment.objects.select_for_update().filter(**{field: subject}, ended_at__isnull=True).first()
+            old = (
+                Assignment.objects.select_for_update()
+                .filter(**{field: subject}, ended_at__isnull=True)
+                .first()
+            )
             if old is not None:
                 if old.specialist_id == user.pk:
                     raise ValidationError({"specialist": ["服务专员：已是该对象的服务专员"]})
@@ -105,7 +115,9 @@ def assign(
     return new
 
 
-def record_contact(ctx: ActionContext, assignment: Assignment, note: str, at: dt.datetime | None = None) -> Assignment:
+def record_contact(
+    ctx: ActionContext, assignment: Assignment, note: str, at: dt.datetime | None = None
+) -> Assignment:
     errors = FieldErrors()
     note = services._text(errors, {"note": note}, "note", "首次联系情况", 300, True)
     errors.raise_if_any()
@@ -147,7 +159,11 @@ def add_item(ctx: ActionContext, assignment: Assignment, data: dict[str, Any]) -
     errors.raise_if_any()
     with transaction.atomic():
         item = ServiceItem.objects.create(
-            zone_id=assignment.zone_id, assignment=assignment, text=text, due_on=due_on, created_at=timezone.now()
+            zone_id=assignment.zone_id,
+            assignment=assignment,
+            text=text,
+            due_on=due_on,
+            created_at=timezone.now(),
         )
         audit.record(ctx, "desk.item.create", item, after={"text": text})
     return item
@@ -196,7 +212,9 @@ def record_visit(ctx: ActionContext, enterprise: Enterprise, data: dict[str, Any
             summary=summary,
             created_at=timezone.now(),
         )
-        VisitIssue.objects.bulk_create([VisitIssue(zone_id=enterprise.zone_id, visit=visit, text=t) for t in issues])
+        VisitIssue.objects.bulk_create(
+            [VisitIssue(zone_id=enterprise.zone_id, visit=visit, text=t) for t in issues]
+        )
         audit.record(ctx, "desk.visit.create", visit, after={"issues": len(issues)})
     return visit
 
@@ -228,5 +246,7 @@ def visits_due(zone_id: int, specialist: Any = None, today: dt.date | None = Non
         held = held.filter(specialist=specialist)
     visited = Visit.objects.filter(zone_id=zone_id, visited_on__gte=first).values("enterprise_id")
     return list(
-        Enterprise.objects.filter(pk__in=held.values("enterprise_id")).exclude(pk__in=visited).order_by("name")
+        Enterprise.objects.filter(pk__in=held.values("enterprise_id"))
+        .exclude(pk__in=visited)
+        .order_by("name")
     )

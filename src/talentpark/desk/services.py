@@ -59,7 +59,9 @@ def requester_users(req: Request) -> list[int]:
     if req.talent_id:
         uid = Talent.objects.filter(pk=req.talent_id).values_list("person__user_id", flat=True).first()
         return [uid] if uid else []
-    return list(EnterpriseAccount.objects.filter(enterprise_id=req.enterprise_id).values_list("user_id", flat=True))
+    return list(
+        EnterpriseAccount.objects.filter(enterprise_id=req.enterprise_id).values_list("user_id", flat=True)
+    )
 
 
 def is_requester(user: Any, req: Request) -> bool:
@@ -83,7 +85,9 @@ def subject_name(req: Request) -> str:
 # -- small helpers ---------------------------------------------------------------------------------
 
 
-def _text(errors: FieldErrors, data: dict[str, Any], name: str, label: str, limit: int, required: bool) -> str:
+def _text(
+    errors: FieldErrors, data: dict[str, Any], name: str, label: str, limit: int, required: bool
+) -> str:
     value = str(data.get(name) or "").strip()
     if required and not value:
         errors.add(name, label, "不能为空")
@@ -159,7 +163,10 @@ def _documents(errors: FieldErrors, talent: Talent | None, ids: Iterable[Any]) -
 def caseloads(zone_id: int) -> dict[int, int]:
     """Open assignments plus open requests per specialist of the zone."""
     loads: dict[int, int] = dict.fromkeys(
-        User.objects.filter(zone_id=zone_id, role=Role.SPECIALIST, is_active=True).values_list("pk", flat=True), 0
+        User.objects.filter(zone_id=zone_id, role=Role.SPECIALIST, is_active=True).values_list(
+            "pk", flat=True
+        ),
+        0,
     )
     for uid, n in (
         Assignment.objects.filter(zone_id=zone_id, ended_at__isnull=True)
@@ -186,7 +193,9 @@ def suggest_specialist(zone_id: int, category: str = "") -> User | None:
     if not loads:
         return None
     skilled = {
-        p.user_id for p in SpecialistProfile.objects.filter(user_id__in=loads) if category and category in p.skills
+        p.user_id
+        for p in SpecialistProfile.objects.filter(user_id__in=loads)
+        if category and category in p.skills
     }
     pool = skilled or set(loads)
     best = min(pool, key=lambda uid: (loads[uid], uid))
@@ -196,7 +205,9 @@ def suggest_specialist(zone_id: int, category: str = "") -> User | None:
 # -- filing ----------------------------------------------------------------------------------------
 
 
-def _requester(errors: FieldErrors, zone_id: int, data: dict[str, Any]) -> tuple[Talent | None, Enterprise | None]:
+def _requester(
+    errors: FieldErrors, zone_id: int, data: dict[str, Any]
+) -> tuple[Talent | None, Enterprise | None]:
     talent = data.get("talent")
     enterprise = data.get("enterprise")
     if isinstance(talent, Talent):
@@ -286,7 +297,11 @@ def file_request(
         if category is None:
             office = User.objects.filter(zone_id=zone_id, role=Role.OFFICE, is_active=True)
             notify.notify(
-                SLA_KIND, f"“办不成事”窗口收到新诉求【{req.number}】{title}", office, link=link(req), zone_id=zone_id
+                SLA_KIND,
+                f"“办不成事”窗口收到新诉求【{req.number}】{title}",
+                office,
+                link=link(req),
+                zone_id=zone_id,
             )
             clocks.start(Clock.Kind.REQUEST, zone_id, days=cats.DEFAULT_DAYS, at=now, request=req)
             _tell(req, "已收到您的诉求，人才办将尽快答复")
@@ -294,7 +309,9 @@ def file_request(
             _route(ctx, req, category, now)
             _tell(req, f"已受理，分派{req.parts.count()}个部门办理" if req.parts.exists() else "已受理")
         if specialist is not None:
-            notify.notify(SLA_KIND, f"新诉求【{req.number}】{title}", [specialist.pk], link=link(req), zone_id=zone_id)
+            notify.notify(
+                SLA_KIND, f"新诉求【{req.number}】{title}", [specialist.pk], link=link(req), zone_id=zone_id
+            )
     return req
 
 
@@ -310,12 +327,18 @@ def _route(ctx: ActionContext, req: Request, category: cats.Category, now: dt.da
         _add_part(ctx, req, dept, f"{category.label}：{req.title}", category.part_days, now)
 
 
-def _add_part(ctx: ActionContext, req: Request, dept: Department, task: str, days: int, now: dt.datetime) -> Part:
-    part = Part.objects.create(zone_id=req.zone_id, request=req, department=dept, task=task[:120], created_at=now)
+def _add_part(
+    ctx: ActionContext, req: Request, dept: Department, task: str, days: int, now: dt.datetime
+) -> Part:
+    part = Part.objects.create(
+        zone_id=req.zone_id, request=req, department=dept, task=task[:120], created_at=now
+    )
     clocks.start(Clock.Kind.PART, req.zone_id, days=days, at=now, part=part)
     _step(ctx, req, K.ROUTED, dept.name, part=part, at=now)
     handlers = User.objects.filter(department=dept, role=Role.DEPT, is_active=True)
-    notify.notify(SLA_KIND, f"新办件【{req.number}】{task[:60]}", handlers, link=link(req), zone_id=req.zone_id)
+    notify.notify(
+        SLA_KIND, f"新办件【{req.number}】{task[:60]}", handlers, link=link(req), zone_id=req.zone_id
+    )
     return part
 
 
@@ -514,16 +537,19 @@ def reply(ctx: ActionContext, req: Request, text: str, document: Any = None) -> 
         handlers = [req.specialist_id] if req.specialist_id else []
         handlers += [p.handler_id for p in req.parts.exclude(status=P.DONE) if p.handler_id]
         if handlers:
-            notify.notify(SLA_KIND, f"【{req.number}】诉求人已回复", handlers, link=link(req), zone_id=req.zone_id)
+            notify.notify(
+                SLA_KIND, f"【{req.number}】诉求人已回复", handlers, link=link(req), zone_id=req.zone_id
+            )
     return req
 
 
-def note(ctx: ActionContext, req: Request, text: str, public: bool = False) -> Step:
+def note(ctx: ActionContext, req: Request, text: str, public: bool = False, part: Part | None = None) -> Step:
+    """A note on the request (a department's on its own part: other departments do not see it)."""
     errors = FieldErrors()
     text = _text(errors, {"text": text}, "text", "备注", 1000, True)
     errors.raise_if_any()
     with transaction.atomic():
-        step = _step(ctx, req, K.NOTE, text, public=public)
+        step = _step(ctx, req, K.NOTE, text, public=public, part=part)
         audit.record(ctx, "desk.request.note", req, after={"public": public})
         if public:
             _tell(req, text[:80])
@@ -547,9 +573,22 @@ def reassign(ctx: ActionContext, req: Request, specialist_id: Any, reason: str =
         before = req.specialist_id
         req.specialist = user
         req.save(update_fields=["specialist"])
-        _step(ctx, req, K.REASSIGNED, f"服务专员改为{user.display_name or user.username}{('：' + reason) if reason else ''}")
-        audit.record(ctx, "desk.request.reassign", req, before={"specialist": before}, after={"specialist": user.pk})
-        notify.notify(SLA_KIND, f"您接手了诉求【{req.number}】{req.title}", [user.pk], link=link(req), zone_id=req.zone_id)
+        _step(
+            ctx,
+            req,
+            K.REASSIGNED,
+            f"服务专员改为{user.display_name or user.username}{('：' + reason) if reason else ''}",
+        )
+        audit.record(
+            ctx, "desk.request.reassign", req, before={"specialist": before}, after={"specialist": user.pk}
+        )
+        notify.notify(
+            SLA_KIND,
+            f"您接手了诉求【{req.number}】{req.title}",
+            [user.pk],
+            link=link(req),
+            zone_id=req.zone_id,
+        )
     return req
 
 
@@ -578,7 +617,11 @@ def rate(ctx: ActionContext, req: Request, rating: Any, comment: str = "") -> Re
 
 def can_reopen(req: Request, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
-    return req.status == S.DONE and req.done_at is not None and now - req.done_at <= dt.timedelta(days=REOPEN_DAYS)
+    return (
+        req.status == S.DONE
+        and req.done_at is not None
+        and now - req.done_at <= dt.timedelta(days=REOPEN_DAYS)
+    )
 
 
 def reopen(ctx: ActionContext, req: Request, reason: str) -> Request:
@@ -604,7 +647,11 @@ def reopen(ctx: ActionContext, req: Request, reason: str) -> Request:
         audit.record(ctx, "desk.request.reopen", req, after={"reason": reason})
         if req.specialist_id:
             notify.notify(
-                SLA_KIND, f"诉求【{req.number}】被重新打开：{reason[:40]}", [req.specialist_id], link=link(req), zone_id=req.zone_id
+                SLA_KIND,
+                f"诉求【{req.number}】被重新打开：{reason[:40]}",
+                [req.specialist_id],
+                link=link(req),
+                zone_id=req.zone_id,
             )
     return req
 
@@ -616,8 +663,14 @@ def _holders(clock: Clock) -> tuple[list[int], str, Request | None]:
     """Who holds the clock's work, a Chinese name of the work, and its request."""
     if clock.kind == Clock.Kind.PART and clock.part_id:
         part = Part.objects.select_related("request", "department").get(pk=clock.part_id)
-        users = [part.handler_id] if part.handler_id else list(
-            User.objects.filter(department=part.department, role=Role.DEPT, is_active=True).values_list("pk", flat=True)
+        users = (
+            [part.handler_id]
+            if part.handler_id
+            else list(
+                User.objects.filter(department=part.department, role=Role.DEPT, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            )
         )
         return users, f"【{part.request.number}】{part.department.name}办件", part.request
     if clock.kind == Clock.Kind.REQUEST and clock.request_id:
@@ -629,7 +682,9 @@ def _holders(clock: Clock) -> tuple[list[int], str, Request | None]:
 
 def _lead_of(user_ids: list[int]) -> list[int]:
     return [
-        lead for lead in SpecialistProfile.objects.filter(user_id__in=user_ids).values_list("lead_id", flat=True) if lead
+        lead
+        for lead in SpecialistProfile.objects.filter(user_id__in=user_ids).values_list("lead_id", flat=True)
+        if lead
     ]
 
 
@@ -647,7 +702,11 @@ def announce(clock: Clock, level: int) -> None:
         to = sorted(set(to) | set(owner if clock.kind == Clock.Kind.PART else []))
     else:
         text = f"{what}严重超时，请人才办督办"
-        to = list(User.objects.filter(zone_id=clock.zone_id, role=Role.OFFICE, is_active=True).values_list("pk", flat=True))
+        to = list(
+            User.objects.filter(zone_id=clock.zone_id, role=Role.OFFICE, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
     link_to = link(req) if req else reverse("desk:portfolio")
     if to:
         notify.notify(SLA_KIND, text, to, link=link_to, zone_id=clock.zone_id)
