@@ -95,7 +95,9 @@ class Request(models.Model):
         related_name="+",
         verbose_name="服务专员",
     )
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     created_at = models.DateTimeField("提交时间", db_index=True)
     done_at = models.DateTimeField("办结时间", null=True, blank=True)
     answer = models.TextField("办理结果", max_length=2000, blank=True)
@@ -112,10 +114,12 @@ class Request(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="desk_request_rating_1_5"
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="desk_request_rating_1_5",
             ),
             models.CheckConstraint(
-                condition=Q(talent__isnull=False) | Q(enterprise__isnull=False), name="desk_request_has_requester"
+                condition=Q(talent__isnull=False) | Q(enterprise__isnull=False),
+                name="desk_request_has_requester",
             ),
         ]
 
@@ -194,7 +198,12 @@ class Step(models.Model):
     part = models.ForeignKey(Part, models.CASCADE, null=True, blank=True, related_name="steps")
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
     )
     actor_label = models.CharField("操作人", max_length=80, blank=True)
     kind = models.CharField("环节", max_length=16, choices=Kind.choices)
@@ -277,7 +286,12 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField("包保开始")
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="指派人"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="指派人",
     )
     reason = models.CharField("指派原因", max_length=200, blank=True)
     ended_at = models.DateTimeField("包保结束", null=True, blank=True)
@@ -306,7 +320,9 @@ class Assignment(models.Model):
                 name="desk_assignment_one_open_enterprise",
             ),
             models.UniqueConstraint(
-                fields=["project"], condition=Q(ended_at__isnull=True), name="desk_assignment_one_open_project"
+                fields=["project"],
+                condition=Q(ended_at__isnull=True),
+                name="desk_assignment_one_open_project",
             ),
         ]
 
