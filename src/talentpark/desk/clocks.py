@@ -19,7 +19,10 @@ Guarantees:
 * a threshold passed while nobody scanned (the worker was down) is announced once, as the highest
   one reached, not as a burst of stale warnings;
 * a paused clock has no due time and is never announced; resuming shifts every threshold by the
-  working time the pause covered (``SlaClock``).
+  working time the pause covered (``SlaClock``); :func:`ratio` of a paused clock stands still;
+* a change (pause, resume, a new limit, stop) reads the clock's row again under a row lock and
+  writes only the columns it changes, so a copy read before a scan moved ``level`` never writes that
+  level back or plans from it (no threshold announced twice, none announced early).
 
 A parameter change applies to the next threshold each clock computes, not to those already stored.
 """
@@ -38,7 +41,14 @@ from talentpark.desk.models import Clock
 
 parameters.GROUPS["desk"] = "一窗受理"
 for _key, _label, _help, _default_setting, _min, _max in (
-    ("desk.warn_percent", "办理时限预警比例", "时限用去此比例时提醒经办人", "TALENTPARK_DESK_WARN_PERCENT", 10, 99),
+    (
+        "desk.warn_percent",
+        "办理时限预警比例",
+        "时限用去此比例时提醒经办人",
+        "TALENTPARK_DESK_WARN_PERCENT",
+        10,
+        99,
+    ),
     (
         "desk.escalate_percent",
         "超时督办（组长）比例",
@@ -82,15 +92,27 @@ def thresholds() -> tuple[float, float, float, float]:
 
 
 def _pauses(clock: Clock) -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """The clock's pauses, the open one (still waiting on the requester) last with no end."""
     out: list[tuple[dt.datetime, dt.datetime | None]] = [
         (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in clock.pauses
     ]
+    if clock.paused_at is not None:
+        out.append((clock.paused_at, None))
     return out
+
+
+def _reread(clock: Clock) -> None:
+    """Read ``clock``'s row again, locked until the caller's transaction ends: a change made from a
+    copy read before a scan moved its level must not write that level back (and announce a
+    threshold twice) nor plan from it."""
+    clock.refresh_from_db(from_queryset=Clock.objects.select_for_update())
 
 
 def _sla(clock: Clock, share: float = 1.0, cal: workcalendar.Calendar | None = None) -> workcalendar.SlaClock:
     limit = dt.timedelta(minutes=clock.limit_minutes * share)
-    return workcalendar.SlaClock(clock.started_at, limit, tuple(_pauses(clock)), cal or workcalendar.calendar())
+    return workcalendar.SlaClock(
+        clock.started_at, limit, tuple(_pauses(clock)), cal or workcalendar.calendar()
+    )
 
 
 def _plan(clock: Clock, cal: workcalendar.Calendar | None = None) -> None:
@@ -101,7 +123,9 @@ def _plan(clock: Clock, cal: workcalendar.Calendar | None = None) -> None:
         return
     cal = cal or workcalendar.calendar()
     clock.due_at = _sla(clock, 1.0, cal).due_at()
-    clock.next_alert_at = _sla(clock, thresholds()[clock.level], cal).due_at() if clock.level < LEVELS else None
+    clock.next_alert_at = (
+        _sla(clock, thresholds()[clock.level], cal).due_at() if clock.level < LEVELS else None
+    )
 
 
 def start(
@@ -116,7 +140,9 @@ def start(
     """A new running clock of ``days`` working days and ``hours`` working hours from ``at``."""
     cal = workcalendar.calendar()
     minutes = round((days * cal.day_length + dt.timedelta(hours=hours)).total_seconds() / 60)
-    clock = Clock(zone_id=zone_id, kind=kind, started_at=at or timezone.now(), limit_minutes=max(minutes, 1), **subject)
+    clock = Clock(
+        zone_id=zone_id, kind=kind, started_at=at or timezone.now(), limit_minutes=max(minutes, 1), **subject
+    )
     _plan(clock, cal)
     clock.save()
     return clock
@@ -124,9 +150,11 @@ def start(
 
 def set_limit(clock: Clock, days: float) -> Clock:
     """Give a running clock a new limit of ``days`` working days (a request given its category)."""
-    clock.limit_minutes = max(round(days * workcalendar.calendar().day_length.total_seconds() / 60), 1)
-    _plan(clock)
-    clock.save()
+    with transaction.atomic():
+        _reread(clock)
+        clock.limit_minutes = max(round(days * workcalendar.calendar().day_length.total_seconds() / 60), 1)
+        _plan(clock)
+        clock.save(update_fields=["limit_minutes", "due_at", "next_alert_at"])
     return clock
 
 
@@ -141,36 +169,42 @@ def restart(clock: Clock, at: dt.datetime | None = None) -> Clock:
 
 def pause(clock: Clock, at: dt.datetime | None = None) -> bool:
     """Stop the clock while waiting on the requester; False when it was not running."""
-    if clock.stopped_at is not None or clock.paused_at is not None:
-        return False
-    clock.paused_at = at or timezone.now()
-    _plan(clock)
-    clock.save(update_fields=["paused_at", "due_at", "next_alert_at"])
+    with transaction.atomic():
+        _reread(clock)
+        if clock.stopped_at is not None or clock.paused_at is not None:
+            return False
+        clock.paused_at = at or timezone.now()
+        _plan(clock)
+        clock.save(update_fields=["paused_at", "due_at", "next_alert_at"])
     return True
 
 
 def resume(clock: Clock, at: dt.datetime | None = None) -> bool:
     """Run again after the requester's reply; the thresholds move by the paused working time."""
-    if clock.stopped_at is not None or clock.paused_at is None:
-        return False
-    now = max(at or timezone.now(), clock.paused_at)
-    clock.pauses = [*clock.pauses, [clock.paused_at.isoformat(), now.isoformat()]]
-    clock.paused_at = None
-    _plan(clock)
-    clock.save(update_fields=["pauses", "paused_at", "due_at", "next_alert_at"])
+    with transaction.atomic():
+        _reread(clock)
+        if clock.stopped_at is not None or clock.paused_at is None:
+            return False
+        now = max(at or timezone.now(), clock.paused_at)
+        clock.pauses = [*clock.pauses, [clock.paused_at.isoformat(), now.isoformat()]]
+        clock.paused_at = None
+        _plan(clock)
+        clock.save(update_fields=["pauses", "paused_at", "due_at", "next_alert_at"])
     return True
 
 
 def stop(clock: Clock, at: dt.datetime | None = None) -> bool:
     """The work is done: the clock stops and remembers whether it was on time."""
-    if clock.stopped_at is not None:
-        return False
-    at = at or timezone.now()
-    if clock.paused_at is not None:
-        resume(clock, at)
-    clock.stopped_at, clock.next_alert_at = at, None
-    clock.met = clock.due_at is None or at <= clock.due_at
-    clock.save(update_fields=["stopped_at", "next_alert_at", "met", "pauses", "paused_at", "due_at"])
+    with transaction.atomic():
+        _reread(clock)
+        if clock.stopped_at is not None:
+            return False
+        at = at or timezone.now()
+        if clock.paused_at is not None:
+            resume(clock, at)
+        clock.stopped_at, clock.next_alert_at = at, None
+        clock.met = clock.due_at is None or at <= clock.due_at
+        clock.save(update_fields=["stopped_at", "next_alert_at", "met", "pauses", "paused_at", "due_at"])
     return True
 
 
@@ -181,7 +215,7 @@ def ratio(clock: Clock, now: dt.datetime | None = None) -> float:
 
 
 def state(clock: Clock | None, now: dt.datetime | None = None) -> str:
-    """"met", "breached" (stopped late), "paused", "overdue", "at_risk" (past the warning) or "ok"."""
+    """ "met", "breached" (stopped late), "paused", "overdue", "at_risk" (past the warning) or "ok"."""
     if clock is None:
         return "ok"
     if clock.stopped_at is not None:
@@ -259,4 +293,3 @@ def scan(zone_id: int | None = None, now: dt.datetime | None = None, batch: int 
                         sent += 1
         if not moved:  # every row was taken by another worker meanwhile
             return sent
-
