@@ -198,7 +198,7 @@ def _assignment_actions(obj: Assignment, request: Any) -> dict[str, Any]:
         if has_perm(user, access.QUEUE)
         else [],
         "items": obj.items.all(),
-        "history": Assignment.objects.filter(
+        "past": Assignment.objects.filter(
             zone_id=obj.zone_id,
             talent_id=obj.talent_id,
             enterprise_id=obj.enterprise_id,

@@ -82,11 +82,16 @@ def _staff(user: Any) -> dict[str, Any]:
 def _dept(user: Any) -> dict[str, Any]:
     now = timezone.now()
     parts = restrict(Part.objects.exclude(status=Part.Status.DONE), user)
-    counts = _clock_counts(Clock.objects.filter(part__in=parts), now)
+    counts = parts.aggregate(
+        pending=Count("id", filter=Q(status=Part.Status.PENDING)),
+        processing=Count("id", filter=Q(status=Part.Status.PROCESSING)),
+        overdue=Count("id", filter=Q(clock__due_at__lt=now, clock__stopped_at__isnull=True)),
+        at_risk=Count("id", filter=Q(clock__level__gte=1, clock__due_at__gte=now)),
+    )
     base = reverse("desk:part_list")
     cards = [
-        ("待办理", parts.filter(status=Part.Status.PENDING).count(), f"{base}?status=pending"),
-        ("办理中", parts.filter(status=Part.Status.PROCESSING).count(), f"{base}?status=processing"),
+        ("待办理", counts["pending"], f"{base}?status=pending"),
+        ("办理中", counts["processing"], f"{base}?status=processing"),
         ("已超时", counts["overdue"], base),
         ("临近到期", counts["at_risk"], base),
     ]

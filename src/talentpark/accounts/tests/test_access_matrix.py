@@ -106,12 +106,38 @@ def _wallet_document(world):
     return wallet.upload_document(ctx, world.talent, pdf, kind="diploma")[0]
 
 
+def _desk_records(world):
+    """A request of tina with a part at dave's housing department, one of erin's enterprise, and
+    bob's assignment of tina and visit to erin's enterprise."""
+    from django.utils import timezone
+
+    from talentpark.core.context import ActionContext
+    from talentpark.desk import portfolio, services
+
+    def ctx(user):
+        return ActionContext(user=user, role=user.role, zone_id=user.zone_id)
+
+    mine = services.file_request(
+        ctx(world.tina), world.zone.pk, {"talent": world.talent, "title": "住房", "description": "住房", "category": "none"}
+    )
+    part = services.add_part(ctx(world.bob), mine, world.housing_dept.pk, "住房保障")
+    theirs = services.file_request(
+        ctx(world.erin), world.zone.pk, {"enterprise": world.enterprise, "title": "用工", "description": "用工", "category": "none"}
+    )
+    assignment = portfolio.assign(ctx(world.alice), world.talent, world.bob)
+    visit = portfolio.record_visit(
+        ctx(world.bob), world.enterprise, {"visited_on": timezone.localdate().isoformat(), "met_with": "王经理"}
+    )
+    return mine, part, theirs, assignment, visit
+
+
 def _object_matrix(world):
     from talentpark.core.models import ScheduledJob
 
     job = ScheduledJob.objects.create(kind="test.job", zone=world.zone, cron="0 2 * * *")
     foreign_job = ScheduledJob.objects.create(kind="test.job", zone=world.other_zone, cron="0 2 * * *")
     doc = _wallet_document(world)
+    mine, part, theirs, assignment, visit = _desk_records(world)
     t, ct, ft = world.talent.pk, world.carols_talent.pk, world.foreign_talent.pk
     e, oe, fe = world.enterprise.pk, world.other_enterprise.pk, world.foreign_enterprise.pk
     return [
@@ -208,6 +234,36 @@ def _object_matrix(world):
             None,
             {"alice": 200},
             {"bob", "carol", "dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+        ),
+        (  # 一窗受理: tina's request, routed in part to dave's department
+            reverse("desk:request_detail", args=[mine.pk]),
+            None,
+            {"alice": 200, "bob": 200, "carol": 404, "dave": 200, "erin": 404, "frank": 404, "tina": 200},
+            {"pat", "amy", "paul"},
+        ),
+        (
+            reverse("desk:part_detail", args=[part.pk]),
+            None,
+            {"alice": 302, "bob": 302, "carol": 404, "dave": 302, "erin": 404, "frank": 404, "tina": 302},
+            {"pat", "amy", "paul"},
+        ),
+        (  # erin's enterprise's request: no department yet
+            reverse("desk:request_detail", args=[theirs.pk]),
+            None,
+            {"alice": 200, "bob": 200, "carol": 404, "dave": 404, "erin": 200, "frank": 404, "tina": 404},
+            {"pat", "amy", "paul"},
+        ),
+        (
+            reverse("desk:assignment_detail", args=[assignment.pk]),
+            None,
+            {"alice": 200, "bob": 200, "carol": 404},
+            {"dave", "erin", "frank", "tina", "pat", "amy", "paul"},
+        ),
+        (
+            reverse("desk:visit_detail", args=[visit.pk]),
+            None,
+            {"alice": 200, "bob": 200, "carol": 404},
+            {"dave", "erin", "frank", "tina", "pat", "amy", "paul"},
         ),
         (
             reverse("core:job_detail", args=[foreign_job.pk]),

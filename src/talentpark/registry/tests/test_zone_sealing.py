@@ -66,6 +66,11 @@ NOT_USER_FACING = {
     "talentcode.PartnerAccount": "resolved for the signed-in partner login only (talentcode.services.account_of)",
     "talentcode.PartnerWindow": "shown only under its partner, whose scope is tested",
     "policies.ClaimDocument": "shown only on its claim's page and opened through the claim's scope",
+    "desk.Clock": "shown only on its request's, part's or assignment's page, and counted in the office's reports",
+    "desk.Step": "shown only on its request's page, through desk.access.step_scope",
+    "desk.ServiceItem": "shown only under its assignment, whose scope is tested",
+    "desk.VisitIssue": "shown only under its visit, whose scope is tested",
+    "desk.SpecialistProfile": "read for the office's caseload page and suggestions of its own zone",
 }
 
 
@@ -151,6 +156,7 @@ def _listings() -> list[Any]:
     from talentpark.policies.pages import LISTINGS as policies_listings
     from talentpark.recruitment.pages import LISTINGS as recruitment_listings
     from talentpark.registry.pages import LISTINGS as registry_listings
+    from talentpark.desk.pages import LISTINGS as desk_listings
     from talentpark.talentcode.pages import LISTINGS as talentcode_listings
 
     return [
@@ -161,6 +167,7 @@ def _listings() -> list[Any]:
         *innovation_listings,
         *accounts_listings,
         *talentcode_listings,
+        *desk_listings,
     ]
 
 
@@ -177,7 +184,11 @@ def _zone_of(model: type[models.Model]) -> str | None:
 
 
 # Routes taking more than the record's id: the other arguments, the most harmful value first.
-ROUTE_EXTRA_ARGS = {("core", "dictionary_item_action"): ["disable"]}
+ROUTE_EXTRA_ARGS = {
+    ("core", "dictionary_item_action"): ["disable"],
+    ("desk", "part_action"): ["complete"],
+    ("desk", "assignment_action"): ["reassign"],
+}
 
 
 def _pk_routes() -> list[tuple[str, str]]:
@@ -240,6 +251,17 @@ ROUTE_MODELS = {
     ("talentcode", "window_edit"): "talentcode.PartnerWindow",
     ("talentcode", "service_edit"): "talentcode.GreenService",
     ("talentcode", "account_edit"): "talentcode.PartnerAccount",
+    ("desk", "reply"): "desk.Request",
+    ("desk", "rate"): "desk.Request",
+    ("desk", "reopen"): "desk.Request",
+    ("desk", "ask"): "desk.Request",
+    ("desk", "complete"): "desk.Request",
+    ("desk", "categorise"): "desk.Request",
+    ("desk", "add_part"): "desk.Request",
+    ("desk", "note"): "desk.Request",
+    ("desk", "reassign"): "desk.Request",
+    ("desk", "item_done"): "desk.ServiceItem",
+    ("desk", "issue_to_request"): "desk.VisitIssue",
     ("core", "inbox_open"): "core.Notice",
     ("core", "dictionary_item_edit"): "core.DictionaryItem",
     ("core", "synonym_change"): "core.CodeSynonym",
