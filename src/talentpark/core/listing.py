@@ -151,6 +151,12 @@ class Listing:
     create: tuple[str, str, str] | None = None
     # a template included at the top of the detail page (e.g. a record's state-changing form)
     detail_actions: str = ""
+    link_sources: tuple[Callable[[Any, Any], list[tuple[str, str]]], ...] = ()
+
+    def add_links(self, fn: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+        """Another app's action links on this listing's detail page: ``fn(obj, request)`` returns
+        ``(label, url)`` pairs (empty when the viewer may not act), shown after the owner's."""
+        self.link_sources = (*self.link_sources, fn)
 
     def add_related(self, related: Related, *, before: str | None = None) -> None:
         """Another app's list on this listing's detail page (e.g. an enterprise's positions, added
@@ -274,6 +280,8 @@ class Listing:
         }
         if self.extra_context:
             context.update(self.extra_context(obj, request))
+        for source in self.link_sources:
+            context["links"] = [*context.get("links", []), *source(obj, request)]
         return render(request, "core/detail.html", context)
 
     def urls(self) -> list[Any]:

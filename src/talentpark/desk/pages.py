@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 
-from talentpark.accounts.access import has_perm
+from talentpark.accounts.access import can, has_perm, restrict
 from talentpark.accounts.models import Department, User
 from talentpark.core.listing import Col, Filter, Listing, Related
 from talentpark.core.roles import Role
 from talentpark.desk import access, clocks
 from talentpark.desk import categories as cats
 from talentpark.desk.models import Assignment, Clock, Part, Request, Visit
+from talentpark.registry.pages import ENTERPRISES, PROJECTS, TALENTS
 
 
 def _category(obj: Any) -> str:
@@ -301,3 +303,59 @@ VISITS = Listing(
 )
 
 LISTINGS = (REQUESTS, QUEUE, PARTS, ASSIGNMENTS, VISITS)
+
+
+# -- on 一网四库's pages: a talent's and an enterprise's requests, and the desk's actions ------------
+
+
+def _requests_of(field: str) -> Any:
+    def rows(obj: Any, user: Any) -> Any:
+        if not can(user, Request, "view"):
+            return []
+        return restrict(Request.objects.filter(**{field: obj}), user).order_by("-created_at")[:20]
+
+    return rows
+
+
+REQUEST_COLS = (
+    Col("受理编号", "number"),
+    Col("诉求标题", "title"),
+    Col("诉求类别", _category),
+    Col("状态", "status"),
+)
+TALENTS.add_related(Related("服务诉求", _requests_of("talent"), REQUEST_COLS, url_name="desk:request_detail"))
+ENTERPRISES.add_related(
+    Related("服务诉求", _requests_of("enterprise"), REQUEST_COLS, url_name="desk:request_detail")
+)
+ENTERPRISES.add_related(
+    Related(
+        "企业走访",
+        lambda e, u: restrict(Visit.objects.filter(enterprise=e), u)[:12] if can(u, Visit, "view") else [],
+        (
+            Col("走访日期", "visited_on"),
+            Col("走访专员", "specialist", personal=True),
+            Col("接待人员", "met_with"),
+        ),
+        url_name="desk:visit_detail",
+    )
+)
+
+
+def _desk_links(field: str) -> Any:
+    def links(obj: Any, request: Any) -> list[tuple[str, str]]:
+        user = request.user
+        out = []
+        if field != "project" and has_perm(user, access.HANDLE):
+            out.append(("代为登记诉求", f"{reverse('desk:file')}?{field}={obj.pk}"))
+        if has_perm(user, access.QUEUE):
+            out.append(("指派服务专员", f"{reverse('desk:assign')}?{field}={obj.pk}"))
+        if field == "enterprise" and has_perm(user, access.PORTFOLIO_CHANGE):
+            out.append(("登记走访", f"{reverse('desk:visit_new')}?enterprise={obj.pk}"))
+        return out
+
+    return links
+
+
+TALENTS.add_links(_desk_links("talent"))
+ENTERPRISES.add_links(_desk_links("enterprise"))
+PROJECTS.add_links(_desk_links("project"))

@@ -306,13 +306,19 @@ def file_request(
             clocks.start(Clock.Kind.REQUEST, zone_id, days=cats.DEFAULT_DAYS, at=now, request=req)
             _tell(req, "已收到您的诉求，人才办将尽快答复")
         else:
-            _route(ctx, req, category, now)
+            _route(_auto(req), req, category, now)
             _tell(req, f"已受理，分派{req.parts.count()}个部门办理" if req.parts.exists() else "已受理")
         if specialist is not None:
             notify.notify(
                 SLA_KIND, f"新诉求【{req.number}】{title}", [specialist.pk], link=link(req), zone_id=zone_id
             )
     return req
+
+
+def _auto(req: Request) -> ActionContext:
+    """What the desk does by itself (accepting a categorised request, closing it when every part
+    is done) is the system's step, not the person's whose action triggered it."""
+    return ActionContext.system("一窗受理自动办理", zone_id=req.zone_id)
 
 
 def _route(ctx: ActionContext, req: Request, category: cats.Category, now: dt.datetime) -> None:
@@ -437,7 +443,7 @@ def complete_part(ctx: ActionContext, part: Part, result: str) -> Part:
         _step(ctx, req, K.PART_DONE, f"{part.department.name}：{result}", part=part, at=now)
         audit.record(ctx, "desk.part.complete", part, after={"result": result[:200]})
         if not req.parts.exclude(status=P.DONE).exists():
-            _finish(ctx, req, "各部门均已办结", now)
+            _finish(_auto(req), req, "各部门均已办结", now)
         else:
             _tell(req, f"{part.department.name}已办结：{result[:60]}")
     return part

@@ -202,3 +202,25 @@ def test_the_office_assigns_with_a_suggestion_and_the_specialist_keeps_the_servi
     issue = VisitIssue.objects.get()
     carol.post(reverse("desk:issue_to_request", args=[issue.pk]))
     assert Request.objects.filter(enterprise=desk.enterprise, channel=Request.Channel.VISIT).count() == 1
+
+
+def test_the_talent_and_enterprise_pages_list_their_requests_and_the_desk_actions(desk: Any) -> None:
+    req = services.file_request(
+        ctx(desk.tina),
+        desk.zone.pk,
+        {"talent": desk.talent, "title": "子女入学咨询", "description": "d", "category": "schooling"},
+    )
+    bob = login(desk.bob).get(reverse("registry:talent_detail", args=[desk.talent.pk])).content.decode()
+    assert "服务诉求" in bob and req.number in bob and "代为登记诉求" in bob and "指派服务专员" not in bob
+    alice = (
+        login(desk.alice)
+        .get(reverse("registry:enterprise_detail", args=[desk.enterprise.pk]))
+        .content.decode()
+    )
+    assert "指派服务专员" in alice and "登记走访" in alice
+    erin = (
+        login(desk.erin)
+        .get(reverse("registry:enterprise_detail", args=[desk.enterprise.pk]))
+        .content.decode()
+    )
+    assert "代为登记诉求" not in erin and "指派服务专员" not in erin
