@@ -31,9 +31,9 @@ def _category_choices(user: Any) -> list[tuple[str, str]]:
 
 
 def _requester(obj: Request) -> str:
-    if obj.talent_id:
+    if obj.talent is not None:
         return f"人才 · {obj.talent.person.name}"
-    return f"企业 · {obj.enterprise.name}" if obj.enterprise_id else ""
+    return f"企业 · {obj.enterprise.name}" if obj.enterprise is not None else ""
 
 
 def _specialists(user: Any) -> list[tuple[int, str]]:
@@ -202,9 +202,9 @@ def _assignment_actions(obj: Assignment, request: Any) -> dict[str, Any]:
         "items": obj.items.all(),
         "past": Assignment.objects.filter(
             zone_id=obj.zone_id,
-            talent_id=obj.talent_id,
-            enterprise_id=obj.enterprise_id,
-            project_id=obj.project_id,
+            talent=obj.talent,
+            enterprise=obj.enterprise,
+            project=obj.project,
         ).select_related("specialist", "assigned_by"),
     }
 

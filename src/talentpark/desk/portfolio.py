@@ -94,7 +94,7 @@ def assign(
             )
             clocks.start(Clock.Kind.CONTACT, subject.zone_id, days=cats.CONTACT_DAYS, at=now, assignment=new)
             if field != "project":
-                type(subject).objects.filter(pk=subject.pk).update(specialist=user)
+                type(subject).objects.filter(pk=subject.pk).update(specialist=user)  # type: ignore[misc]
                 subject.specialist = user  # type: ignore[union-attr]
             audit.record(
                 ctx,

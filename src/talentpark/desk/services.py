@@ -60,7 +60,9 @@ def requester_users(req: Request) -> list[int]:
         uid = Talent.objects.filter(pk=req.talent_id).values_list("person__user_id", flat=True).first()
         return [uid] if uid else []
     return list(
-        EnterpriseAccount.objects.filter(enterprise_id=req.enterprise_id).values_list("user_id", flat=True)
+        EnterpriseAccount.objects.filter(enterprise_id=req.enterprise_id or 0).values_list(
+            "user_id", flat=True
+        )
     )
 
 
@@ -77,9 +79,9 @@ def request_clock(req: Request) -> Clock | None:
 
 
 def subject_name(req: Request) -> str:
-    if req.talent_id:
+    if req.talent is not None:
         return str(req.talent.person.name)
-    return str(req.enterprise.name) if req.enterprise_id else ""
+    return str(req.enterprise.name) if req.enterprise is not None else ""
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ def _actor_label(ctx: ActionContext) -> str:
     if user is None:
         return "系统"
     name = user.display_name or user.username
-    if user.role == Role.DEPT and user.department_id:
+    if user.role == Role.DEPT and user.department is not None:
         return f"{user.department.name} {name}"
     return f"{Role(user.role).label} {name}" if user.role in (Role.SPECIALIST, Role.OFFICE) else name
 
@@ -682,7 +684,7 @@ def _holders(clock: Clock) -> tuple[list[int], str, Request | None]:
     if clock.kind == Clock.Kind.REQUEST and clock.request_id:
         req = Request.objects.get(pk=clock.request_id)
         return ([req.specialist_id] if req.specialist_id else []), f"诉求【{req.number}】", req
-    assignment = Assignment.objects.get(pk=clock.assignment_id)
+    assignment = Assignment.objects.get(pk=clock.assignment_id or 0)
     return [assignment.specialist_id], f"包保对象“{assignment.subject}”的首次联系", None
 
 

@@ -99,8 +99,7 @@ def _file_form(
         "channel": Request.Channel.WALK_IN if on_behalf else Request.Channel.ONLINE,
     }
     if request.method == "POST":
-        values = request.POST.dict()
-        values["documents"] = request.POST.getlist("documents")
+        values = {**request.POST.dict(), "documents": request.POST.getlist("documents")}
         try:
             req = save(values)
         except ValidationError as exc:
@@ -174,9 +173,9 @@ def _portfolio_choices(user: Any) -> list[tuple[str, str]]:
         held = held.filter(specialist=user)
     out = [("", "— 请选择 —")]
     for a in held.order_by("-assigned_at")[:200]:
-        if a.talent_id:
+        if a.talent is not None:
             out.append((f"t:{a.talent_id}", f"人才 · {a.talent.person.name}"))
-        elif a.enterprise_id:
+        elif a.enterprise is not None:
             out.append((f"e:{a.enterprise_id}", f"企业 · {a.enterprise.name}"))
     return out
 
