@@ -378,3 +378,34 @@ def test_workbook_download(world):
     log = AuditLog.objects.get(action="export")
     assert log.actor_id == world.alice.pk and log.zone_id == world.zone.pk
     assert log.after["list"] == "desk.report" and log.after["month"] == month
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_charts_draw_in_chromium_under_the_csp(world, live_server, browser):
+    """The charts are drawn by the static script from the JSON block: no CSP violation, no error."""
+    from talentpark.core.tests.browser import ARTIFACTS, login
+
+    categories()
+    req = file(world, world.tina, "housing", None, talent=world.talent)
+    close(world, req, timezone.now(), timezone.now(), rating=5, rater=world.tina)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    problems = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    login(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/desk/report/?month={reports.current_period().key}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".desk-chart svg").count() == 5
+    assert page.locator(".desk-chart svg text", has_text="住房安居").count() >= 1
+    assert problems == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-report.png"), full_page=True)
+    page.close()

@@ -16,7 +16,8 @@
           title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
           tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
           legend: { bottom: 0, type: "scroll" },
-          series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "52%"], data: spec.data,
+          series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "52%"],
+                     data: spec.data.filter(function (d) { return d.value > 0; }),
                      label: { formatter: "{b}\n{c}" } }],
         };
       } else {
