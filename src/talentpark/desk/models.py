@@ -64,7 +64,7 @@ class Request(models.Model):
         VISIT = "visit", "走访收集"
 
     zone = models.ForeignKey("core.Zone", models.PROTECT, related_name="+", verbose_name="园区")
-    number = models.CharField("受理编号", max_length=20, unique=True)
+    number = models.CharField("受理编号", max_length=24, unique=True)
     talent = models.ForeignKey(
         "registry.Talent", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="人才"
     )

@@ -16,6 +16,7 @@ by its specialist or the office); within :data:`REOPEN_DAYS` days of 办结 the 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -276,7 +277,7 @@ def file_request(
     with transaction.atomic():
         req = Request.objects.create(
             zone_id=zone_id,
-            number=f"T{now:%Y%m%d%H%M%S%f}",
+            number=f"T{uuid.uuid4().hex}"[:24],  # replaced by the real number below, in this transaction
             talent=talent,
             enterprise=enterprise,
             requester=ctx.user if ctx.user and ctx.user.role in (Role.TALENT, Role.HR) else None,
@@ -612,6 +613,8 @@ def rate(ctx: ActionContext, req: Request, rating: Any, comment: str = "") -> Re
     errors.raise_if_any()
     with transaction.atomic():
         req = _locked(req)
+        if ctx.user is None or not is_requester(ctx.user, req):
+            raise Refused("只有诉求人可以评价")
         if req.status != S.DONE:
             raise Refused("诉求办结后才能评价")
         if req.rating is not None:
@@ -640,6 +643,8 @@ def reopen(ctx: ActionContext, req: Request, reason: str) -> Request:
     errors.raise_if_any()
     with transaction.atomic():
         req = _locked(req)
+        if ctx.user is None or not is_requester(ctx.user, req):
+            raise Refused("只有诉求人可以重新办理")
         if req.status != S.DONE:
             raise Refused("诉求尚未办结")
         if not can_reopen(req):

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             name='Request',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='受理编号')),
+                ('number', models.CharField(max_length=24, unique=True, verbose_name='受理编号')),
                 ('category', models.CharField(blank=True, db_index=True, max_length=80, verbose_name='诉求类别')),
                 ('title', models.CharField(max_length=80, verbose_name='诉求标题')),
                 ('description', models.TextField(max_length=2000, verbose_name='诉求内容')),

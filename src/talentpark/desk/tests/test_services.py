@@ -260,3 +260,15 @@ def test_category_extra_lines_are_checked_and_stored_structured(desk: Any) -> No
     cats.check_extra(bad, {"部门": "不存在局", "时限": "0", "颜色": "红"})
     messages = " ".join(bad.errors["extra"])
     assert "不存在局" in messages and "1到365" in messages and "颜色" in messages
+
+
+def test_only_the_requester_rates_or_reopens(desk: Any) -> None:
+    req = file(desk, category="housing")
+    services.complete_part(ctx(desk.dave), req.parts.get(), "已办")
+    for user in (desk.alice, desk.bob, desk.erin):
+        with pytest.raises(services.Refused, match="只有诉求人"):
+            services.rate(ctx(user), req, 1)
+        with pytest.raises(services.Refused, match="只有诉求人"):
+            services.reopen(ctx(user), req, "不满意")
+    req.refresh_from_db()
+    assert req.rating is None and req.status == Request.Status.DONE
