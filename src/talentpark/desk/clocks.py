@@ -35,6 +35,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from talentpark.core import parameters, workcalendar
 from talentpark.desk.models import Clock
@@ -229,12 +230,12 @@ def state(clock: Clock | None, now: dt.datetime | None = None) -> str:
 
 
 STATE_LABELS = {
-    "met": "按时办结",
-    "breached": "超时办结",
-    "paused": "暂停计时",
-    "overdue": "已超时",
-    "at_risk": "临近到期",
-    "ok": "正常",
+    "met": gettext_noop("按时办结"),
+    "breached": gettext_noop("超时办结"),
+    "paused": gettext_noop("暂停计时"),
+    "overdue": gettext_noop("已超时"),
+    "at_risk": gettext_noop("临近到期"),
+    "ok": gettext_noop("正常"),
 }
 
 # Who hears of a threshold: the app's handler for a clock's kind, called inside the transaction

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from talentpark.accounts.access import can, has_perm, restrict
 from talentpark.accounts.models import Department, User
@@ -68,7 +69,7 @@ def _due(obj: Request) -> str:
     clock = next((c for c in obj.clocks.all() if c.kind == Clock.Kind.REQUEST), None)
     if clock is None:
         return ""
-    return clocks.STATE_LABELS[clocks.state(clock)]
+    return gettext(clocks.STATE_LABELS[clocks.state(clock)])
 
 
 @dataclass
@@ -145,8 +146,8 @@ def _part_due(obj: Part) -> str:
         return ""
     from django.utils import timezone
 
-    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "暂停计时"
-    return f"{due}（{clocks.STATE_LABELS[clocks.state(clock)]}）"
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else gettext("暂停计时")
+    return f"{due}（{gettext(clocks.STATE_LABELS[clocks.state(clock)])}）"
 
 
 PARTS = Listing(

@@ -66,15 +66,15 @@ def _staff(user: Any) -> dict[str, Any]:
     first = held.filter(contacted_at__isnull=True).count()
     base = reverse("desk:request_list")
     cards = [
-        ("办理中的诉求", counts["open"], f"{base}?status=processing"),
-        ("已超时", counts["overdue"], f"{base}?clock=overdue"),
-        ("临近到期", counts["at_risk"], f"{base}?clock=at_risk"),
-        ("待诉求人补充", counts["paused"], f"{base}?clock=paused"),
-        ("待首次联系", first, reverse("desk:portfolio")),
+        (gettext_noop("办理中的诉求"), counts["open"], f"{base}?status=processing"),
+        (gettext_noop("已超时"), counts["overdue"], f"{base}?clock=overdue"),
+        (gettext_noop("临近到期"), counts["at_risk"], f"{base}?clock=at_risk"),
+        (gettext_noop("待诉求人补充"), counts["paused"], f"{base}?clock=paused"),
+        (gettext_noop("待首次联系"), first, reverse("desk:portfolio")),
     ]
     if user.role == Role.OFFICE:
         queue = Request.objects.filter(zone_id=user.zone_id, category="", status=S.NEW).count()
-        cards.append(("待答复“办不成事”", queue, reverse("desk:queue_list") + "?status=new"))
+        cards.append((gettext_noop("待答复“办不成事”"), queue, reverse("desk:queue_list") + "?status=new"))
     return {"desk_cards": cards}
 
 
@@ -90,9 +90,9 @@ def _dept(user: Any) -> dict[str, Any]:
     )
     base = reverse("desk:part_list")
     cards = [
-        ("待办理", counts["pending"], f"{base}?status=pending"),
-        ("办理中", counts["processing"], f"{base}?status=processing"),
-        ("已超时", counts["overdue"], base),
-        ("临近到期", counts["at_risk"], base),
+        (gettext_noop("待办理"), counts["pending"], f"{base}?status=pending"),
+        (gettext_noop("办理中"), counts["processing"], f"{base}?status=processing"),
+        (gettext_noop("已超时"), counts["overdue"], base),
+        (gettext_noop("临近到期"), counts["at_risk"], base),
     ]
     return {"desk_cards": cards}

@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/talentpark
-APP_MODULES = ("accounts", "registry", "policies", "recruitment", "housing", "innovation")
+APP_MODULES = (
+    "accounts",
+    "registry",
+    "policies",
+    "recruitment",
+    "housing",
+    "innovation",
+    "talentcode",
+    "desk",
+)
 
 # CJK ideographs (with extensions A and compatibility), CJK punctuation and full-width forms.
 _CJK_RE = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
