@@ -118,15 +118,21 @@ def _desk_records(world):
         return ActionContext(user=user, role=user.role, zone_id=user.zone_id)
 
     mine = services.file_request(
-        ctx(world.tina), world.zone.pk, {"talent": world.talent, "title": "住房", "description": "住房", "category": "none"}
+        ctx(world.tina),
+        world.zone.pk,
+        {"talent": world.talent, "title": "住房", "description": "住房", "category": "none"},
     )
     part = services.add_part(ctx(world.bob), mine, world.housing_dept.pk, "住房保障")
     theirs = services.file_request(
-        ctx(world.erin), world.zone.pk, {"enterprise": world.enterprise, "title": "用工", "description": "用工", "category": "none"}
+        ctx(world.erin),
+        world.zone.pk,
+        {"enterprise": world.enterprise, "title": "用工", "description": "用工", "category": "none"},
     )
     assignment = portfolio.assign(ctx(world.alice), world.talent, world.bob)
     visit = portfolio.record_visit(
-        ctx(world.bob), world.enterprise, {"visited_on": timezone.localdate().isoformat(), "met_with": "王经理"}
+        ctx(world.bob),
+        world.enterprise,
+        {"visited_on": timezone.localdate().isoformat(), "met_with": "王经理"},
     )
     return mine, part, theirs, assignment, visit
 

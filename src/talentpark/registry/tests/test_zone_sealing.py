@@ -151,12 +151,12 @@ def test_the_permission_layer_keeps_every_zone_owned_model_in_its_zone(demo):
 
 def _listings() -> list[Any]:
     from talentpark.accounts.pages import LISTINGS as accounts_listings
+    from talentpark.desk.pages import LISTINGS as desk_listings
     from talentpark.housing.pages import LISTINGS as housing_listings
     from talentpark.innovation.pages import LISTINGS as innovation_listings
     from talentpark.policies.pages import LISTINGS as policies_listings
     from talentpark.recruitment.pages import LISTINGS as recruitment_listings
     from talentpark.registry.pages import LISTINGS as registry_listings
-    from talentpark.desk.pages import LISTINGS as desk_listings
     from talentpark.talentcode.pages import LISTINGS as talentcode_listings
 
     return [
