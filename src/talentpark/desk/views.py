@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from talentpark.desk import access, clocks, portfolio, services
 from talentpark.desk import categories as cats
 from talentpark.desk.models import Assignment, Clock, Part, Request, ServiceItem, Visit, VisitIssue
 from talentpark.registry.models import Enterprise, EnterpriseAccount, Talent
-from talentpark.registry.wallet import documents_of
+from talentpark.registry.wallet import documents_of, upload_document
 
 S = Request.Status
 
@@ -284,9 +285,15 @@ def _office(user: Any, req: Request) -> bool:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     def go(req: Request) -> str:
-        services.reply(
-            _ctx(request, "诉求人回复"), req, request.POST.get("text", ""), request.POST.get("document")
-        )
+        ctx = _ctx(request, "诉求人回复")
+        document: Any = request.POST.get("document")
+        upload = request.FILES.get("file")
+        with transaction.atomic():  # a new file goes into her 材料库 and onto the request, or neither
+            if upload is not None and req.talent is not None:
+                document = upload_document(ctx, req.talent, upload, title=request.POST.get("file_title", ""))[
+                    0
+                ].pk
+            services.reply(ctx, req, request.POST.get("text", ""), document)
         return gettext("已提交")
 
     return _act(request, pk, _is_requester, go)

@@ -224,3 +224,32 @@ def test_the_talent_and_enterprise_pages_list_their_requests_and_the_desk_action
         .content.decode()
     )
     assert "代为登记诉求" not in erin and "指派服务专员" not in erin
+
+
+def test_she_uploads_a_new_document_with_her_reply_and_it_lands_in_her_wallet(desk: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from talentpark.registry.models import Document
+
+    req = services.file_request(
+        ctx(desk.tina),
+        desk.zone.pk,
+        {"talent": desk.talent, "title": "t", "description": "d", "category": "housing"},
+    )
+    services.ask(ctx(desk.dave), req, "请补充劳动合同", part=req.parts.get())
+    pdf = SimpleUploadedFile("劳动合同.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    r = login(desk.tina).post(reverse("desk:reply", args=[req.pk]), {"text": "合同见附件", "file": pdf})
+    assert r.status_code == 302
+    doc = Document.objects.get(talent=desk.talent)
+    assert doc.title == "劳动合同"
+    assert Step.objects.filter(request=req, kind=Step.Kind.DOCUMENT, document=doc).exists()
+    req.refresh_from_db()
+    assert req.status == Request.Status.PROCESSING
+    # a file that is no document: refused with the reason, nothing kept
+    bad = SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    page = login(desk.tina).post(
+        reverse("desk:reply", args=[req.pk]), {"text": "再补一份", "file": bad}, follow=True
+    )
+    assert "材料文件" in page.content.decode()
+    assert Document.objects.filter(talent=desk.talent).count() == 1
+    assert not Step.objects.filter(request=req, kind=Step.Kind.REPLY, text="再补一份").exists()
