@@ -118,6 +118,7 @@ def generate(
     writer.reset_sequences()
     _talent_codes(seed, counts.label, out)
     _wallets(out)
+    _desk(seed, out)
     if redemption:
         # Published policies evaluated over the zone, claims moved through every state.
         from talentpark.demo.people import REFERENCE_DATE
@@ -198,6 +199,20 @@ def _wallets(out: IO[str]) -> None:
 
     made = sum(wallet.write(zone) for zone in Zone.objects.order_by("pk"))
     out.write(f"材料库：演示人才的材料 {made} 份\n")
+
+
+def _desk(seed: int, out: IO[str]) -> None:
+    """The service desk's last six months in each zone: specialists' profiles, 1+N assignments
+    and service lists, enterprise visits, requests in every state up to now."""
+    from talentpark.demo import desk
+
+    for zone in Zone.objects.order_by("pk"):
+        with transaction.atomic():
+            made = desk.write(zone, seed)
+        out.write(
+            f"{zone.short_name}：服务诉求 {made['requests']} 件（未办结 {made['open']} 件）、"
+            f"包保关系 {made['assignments']} 个、企业走访 {made['visits']} 次\n"
+        )
 
 
 def _talent_codes(seed: int, scale: str, out: IO[str]) -> None:
