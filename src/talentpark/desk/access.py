@@ -127,7 +127,8 @@ grant(
     {
         Role.TALENT: {FILE, "desk.request.view"},
         Role.HR: {FILE, "desk.request.view"},
-        Role.SPECIALIST: {HANDLE, "desk.request.view", PORTFOLIO, PORTFOLIO_CHANGE},
+        # a specialist handles the 人才服务中心's parts of her own requests (services.may_handle_part)
+        Role.SPECIALIST: {HANDLE, PART, "desk.request.view", PORTFOLIO, PORTFOLIO_CHANGE},
         Role.DEPT: {PART, "desk.request.view"},
         Role.OFFICE: {HANDLE, QUEUE, "desk.request.view", PORTFOLIO, PORTFOLIO_CHANGE, REPORT},
     }

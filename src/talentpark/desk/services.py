@@ -71,6 +71,18 @@ def is_requester(user: Any, req: Request) -> bool:
     return bool(user.is_authenticated) and user.pk in requester_users(req)
 
 
+def may_handle_part(user: Any, part: Part) -> bool:
+    """A department's handler acts on her department's parts; the 人才服务中心's share of a request
+    (人才认定 …) is its specialist's, who works there."""
+    if user.role == Role.DEPT:
+        return bool(user.department_id) and part.department_id == user.department_id
+    if user.role == Role.SPECIALIST:
+        return (
+            part.department.kind == Department.Kind.SERVICE_CENTRE and part.request.specialist_id == user.pk
+        )
+    return False
+
+
 def link(req: Request) -> str:
     return reverse("desk:request_detail", args=[req.pk])
 
@@ -685,6 +697,8 @@ def _holders(clock: Clock) -> tuple[list[int], str, Request | None]:
                 )
             )
         )
+        if not users and part.request.specialist_id:  # the service centre's share: its specialist's
+            users = [part.request.specialist_id]
         return users, f"【{part.request.number}】{part.department.name}办件", part.request
     if clock.kind == Clock.Kind.REQUEST and clock.request_id:
         req = Request.objects.get(pk=clock.request_id)

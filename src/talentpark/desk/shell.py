@@ -27,9 +27,6 @@ shell.nav(G, "我的包保", "desk:portfolio", access.PORTFOLIO, order=30)
 shell.nav(G, "包保关系", "desk:assignment_list", access.PORTFOLIO, order=35)
 shell.nav(G, "企业走访", "desk:visit_list", access.PORTFOLIO, order=40)
 shell.nav(G, "服务报表", "desk:report", access.REPORT, order=50)
-shell.home_stat(
-    gettext_noop("待答复“办不成事”"), Request, {"category": "", "status": "new"}, "desk:queue_list", order=90
-)
 
 S = Request.Status
 

@@ -208,7 +208,7 @@ def _timeline(req: Request, user: Any) -> list[Any]:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk)
     user: Any = request.user
-    parts = list(restrict(req.parts.select_related("department", "handler"), user))
+    parts = list(restrict(req.parts.select_related("department", "handler", "request"), user))
     part_clocks = {c.part_id: c for c in Clock.objects.filter(part__in=parts)}
     now = timezone.now()
     for p in parts:
@@ -216,7 +216,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         p.clock_state = clocks.state(clock, now)  # type: ignore[attr-defined]
         p.clock_label = clocks.STATE_LABELS[p.clock_state]  # type: ignore[attr-defined]
         p.due = clock.due_at if clock else None  # type: ignore[attr-defined]
-        p.mine = user.role == Role.DEPT and p.department_id == user.department_id  # type: ignore[attr-defined]
+        p.mine = services.may_handle_part(user, p)  # type: ignore[attr-defined]
     clock = services.request_clock(req)
     requester = services.is_requester(user, req)
     handle = has_perm(user, access.HANDLE) and user.role in (Role.SPECIALIST, Role.OFFICE)
@@ -399,6 +399,8 @@ def _part(request: HttpRequest, pk: int) -> Part:
     found: Part = get_for(
         restrict(Part.objects.select_related("request", "department"), user), user, "view", pk=pk
     )
+    if not services.may_handle_part(user, found):
+        raise PermissionDenied
     return found
 
 

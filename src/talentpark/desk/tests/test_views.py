@@ -253,3 +253,24 @@ def test_she_uploads_a_new_document_with_her_reply_and_it_lands_in_her_wallet(de
     assert "材料文件" in page.content.decode()
     assert Document.objects.filter(talent=desk.talent).count() == 1
     assert not Step.objects.filter(request=req, kind=Step.Kind.REPLY, text="再补一份").exists()
+
+
+def test_the_service_centres_share_is_handled_by_the_requests_specialist(desk: Any) -> None:
+    from talentpark.accounts.models import Department
+
+    centre = Department.objects.filter(pk=desk.centre.pk)
+    centre.update(kind=Department.Kind.SERVICE_CENTRE)
+    req = services.file_request(
+        ctx(desk.tina),
+        desk.zone.pk,
+        {"talent": desk.talent, "title": "t", "description": "d", "category": "none"},
+    )
+    part = services.add_part(ctx(desk.bob), req, desk.centre.pk, "人才认定初审")
+    housing = services.add_part(ctx(desk.bob), req, desk.housing_dept.pk, "住房")
+    assert login(desk.carol).post(reverse("desk:part_action", args=[part.pk, "start"])).status_code == 404
+    assert login(desk.bob).post(reverse("desk:part_action", args=[housing.pk, "start"])).status_code == 403
+    assert login(desk.bob).post(reverse("desk:part_action", args=[part.pk, "start"])).status_code == 302
+    part.refresh_from_db()
+    housing.refresh_from_db()
+    assert part.status == Part.Status.PROCESSING and part.handler == desk.bob
+    assert housing.status == Part.Status.PENDING
