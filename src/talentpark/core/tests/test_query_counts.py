@@ -112,8 +112,8 @@ def test_api_lists_read_a_page_in_a_fixed_number_of_queries(demo):  # noqa: F811
 # (which also marks the cached list of a talent's or an enterprise's unread notices), nothing more.
 HOME_QUERIES = {
     Role.OFFICE: 20,  # 合作机构 (人才码) joined the counts; 一窗受理: clocks, first contacts, the queue
-    Role.SPECIALIST: 16,  # 一窗受理: her requests' clocks, her first contacts due
-    Role.DEPT: 17,  # 一窗受理: her department's parts in one aggregate
+    Role.SPECIALIST: 15,  # 一窗受理: her requests' clocks, her first contacts due
+    Role.DEPT: 16,  # 一窗受理: her department's parts in one aggregate
     Role.HR: 15,  # 一窗受理: open requests, unrated ones
     Role.TALENT: 16,  # 一窗受理: open requests, unrated ones
     Role.AMBASSADOR: 8,
