@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -751,7 +751,3 @@ for _kind in Clock.Kind.values:
 def requests_for_office_queue(zone_id: int) -> Any:
     """The 办不成事 queue: uncategorised requests not yet answered, oldest first."""
     return Request.objects.filter(zone_id=zone_id, category="", status__in=[S.NEW]).order_by("created_at")
-
-
-def open_q() -> Q:
-    return ~Q(status=S.DONE)
