@@ -7,9 +7,16 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "招聘"
 
     def ready(self) -> None:
-        from talentpark.recruitment import (  # noqa: F401  (scopes and grants, related lists, search, menus)
+        # access (scopes and grants), pages (related lists), search, shell (menus, homes), services
+        # (notice kinds), timeline (her applications on 一码归集), schedule (closing dates)
+        from talentpark.recruitment import (  # noqa: F401
             access,
             pages,
+            schedule,
             search_documents,
+            services,
             shell,
+            timeline,
         )
+
+        schedule.register()

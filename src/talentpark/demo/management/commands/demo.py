@@ -49,6 +49,7 @@ RESEED = (
     ("talentpark.signup.migrations.0002_first_privacy_notice", "create"),
     ("talentpark.talentcode.migrations.0003_prune_tokens_job", "create_jobs"),
     ("talentpark.desk.migrations.0002_categories_and_scan_job", "forward"),
+    ("talentpark.recruitment.migrations.0005_close_expired_job", "forward"),
 )
 
 
