@@ -31,7 +31,7 @@ from talentpark.recruitment.models import (
 from talentpark.registry.access import hr_enterprise_id
 
 APPLY = "recruitment.application.apply"  # apply, keep her 求职意向 and saved searches (talent)
-PIPELINE = "recruitment.application.manage"  # move her enterprise's applicants (HR)
+PIPELINE = "recruitment.application.change"  # move her enterprise's applicants (HR)
 APPLICATIONS = "recruitment.application.view"
 REVIEW = "recruitment.position.review"  # approve or return submitted positions (office)
 POST = "recruitment.position.change"  # post and edit its positions (HR)
@@ -105,7 +105,13 @@ def search_scope(user: Any, qs: QuerySet[SavedSearch], action: str) -> QuerySet[
 # What each role may do in 招才引智 (rows: the scopes above).
 grant(
     {
-        Role.TALENT: {"recruitment.position.view", APPLY, APPLICATIONS},
+        Role.TALENT: {
+            "recruitment.position.view",
+            APPLY,
+            APPLICATIONS,
+            "recruitment.seeker.view",
+            "recruitment.search.view",
+        },
         Role.HR: {
             "recruitment.position.view",
             POST,
@@ -114,10 +120,18 @@ grant(
             APPLICATIONS,
             PIPELINE,
             MATCH,
+            "recruitment.seeker.view",
         },
         Role.SPECIALIST: {"recruitment.position.view", "recruitment.demand.view"},
         Role.DEPT: {"recruitment.position.view", "recruitment.demand.view"},
-        Role.OFFICE: {"recruitment.position.view", "recruitment.demand.view", REVIEW, APPLICATIONS, MATCH},
+        Role.OFFICE: {
+            "recruitment.position.view",
+            "recruitment.demand.view",
+            REVIEW,
+            APPLICATIONS,
+            MATCH,
+            "recruitment.seeker.view",
+        },
         Role.AMBASSADOR: {"recruitment.position.view"},
     }
 )

@@ -723,7 +723,7 @@ def review(request: HttpRequest) -> HttpResponse:
     """岗位审核: submitted positions, oldest first, each with what the public would see."""
     user = _need(request, access.REVIEW)
     pending = (
-        restrict(Position.objects.filter(status=Position.Status.PENDING), user, "change")
+        restrict(Position.objects.filter(status=Position.Status.PENDING), user)
         .select_related("enterprise", "district")
         .order_by("id")
     )
@@ -737,7 +737,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_action(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, access.REVIEW)
-    position = _position_for(request, pk, "change")
+    position = _position_for(request, pk)
     approve = request.POST.get("decision") == "approve"
     _run(
         request,
