@@ -119,6 +119,7 @@ def generate(
     _talent_codes(seed, counts.label, out)
     _wallets(out)
     _desk(seed, out)
+    _recruitment(seed, out)
     if redemption:
         # Published policies evaluated over the zone, claims moved through every state.
         from talentpark.demo.people import REFERENCE_DATE
@@ -212,6 +213,25 @@ def _desk(seed: int, out: IO[str]) -> None:
         out.write(
             f"{zone.short_name}：服务诉求 {made['requests']} 件（未办结 {made['open']} 件）、"
             f"包保关系 {made['assignments']} 个、企业走访 {made['visits']} 次\n"
+        )
+
+
+def _recruitment(seed: int, out: IO[str]) -> None:
+    """招才引智 of each zone: positions coded and reviewed, demands coded, job seekers (most planted
+    for a known match), the demo talent's applications, six months of applications through every
+    stage with their events and interviews, saved searches."""
+    import time
+
+    from talentpark.demo import recruitment
+
+    for zone in Zone.objects.order_by("pk"):
+        started = time.process_time()
+        with transaction.atomic():
+            made = recruitment.write(zone, seed)
+        out.write(
+            f"{zone.short_name}：求职意向 {made['seekers']} 份、求职申请 {made['applications']} 份"
+            f"（已入职 {made['hired']} 人）、面试邀请 {made['interviews']} 个、待审核岗位 {made['pending']} 个"
+            f"（{time.process_time() - started:.1f} 秒）\n"
         )
 
 
