@@ -7,10 +7,11 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "招聘"
 
     def ready(self) -> None:
-        # access (scopes and grants), pages (related lists), search, shell (menus, homes), services
+        # access (scopes and grants), kernel (zone versions), pages (related lists), search, shell (menus, homes), services
         # (notice kinds), timeline (her applications on 一码归集), schedule (closing dates)
         from talentpark.recruitment import (  # noqa: F401
             access,
+            kernel,
             pages,
             schedule,
             search_documents,

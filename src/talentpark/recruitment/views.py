@@ -535,9 +535,7 @@ def talents_for(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def pipeline(request: HttpRequest) -> HttpResponse:
     """应聘管理: the enterprise's applicants by stage (or the zone's, read-only, for the office)."""
-    user = _need(request, access.APPLICATIONS)
-    if user.role == Role.TALENT:
-        return redirect("recruitment:mine")
+    user = _need(request, access.MATCH)
     qs = restrict(Application.objects.all(), user).select_related("position", "enterprise")
     position_id = request.GET.get("position", "")
     if position_id.isdigit():

@@ -27,6 +27,14 @@ LIST_PAGES = {
     "policies:policy_new": {"alice"},  # authoring a policy is the office's
     "recruitment:position_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "amy"},
     "recruitment:demand_list": {"alice", "bob", "carol", "dave", "erin", "frank"},
+    "recruitment:jobs": {"alice", "bob", "carol", "dave", "erin", "frank", "tina", "amy"},  # public jobs only
+    "recruitment:mine": {"tina"},  # 我的求职: her own applications (recruitment/tests/test_views.py)
+    "recruitment:seeker": {"tina"},  # 求职意向
+    "recruitment:posts": {"erin", "frank"},  # 我的岗位: the enterprise's own positions
+    "recruitment:post_new": {"erin", "frank"},
+    "recruitment:demand_new": {"erin", "frank"},
+    "recruitment:pipeline": {"alice", "erin", "frank"},  # its own applicants; the office's zone read-only
+    "recruitment:review": {"alice"},  # 岗位审核
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "innovation:lecturer_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "core:audit_list": {"alice"},

@@ -111,11 +111,12 @@ def test_api_lists_read_a_page_in_a_fixed_number_of_queries(demo):  # noqa: F811
 # reads the session, the user, the versions of the zones it shows and the top bar's unread count
 # (which also marks the cached list of a talent's or an enterprise's unread notices), nothing more.
 HOME_QUERIES = {
-    Role.OFFICE: 20,  # 合作机构 (人才码) joined the counts; 一窗受理: clocks, first contacts, the queue
+    Role.OFFICE: 22,  # 合作机构 (人才码) joined the counts; 一窗受理: clocks, first contacts, the queue;
+    # 招才引智: the year's applications and hires in one aggregate, the posts awaiting review
     Role.SPECIALIST: 15,  # 一窗受理: her requests' clocks, her first contacts due
     Role.DEPT: 16,  # 一窗受理: her department's parts in one aggregate
-    Role.HR: 15,  # 一窗受理: open requests, unrated ones
-    Role.TALENT: 16,  # 一窗受理: open requests, unrated ones
+    Role.HR: 16,  # 一窗受理: open requests, unrated ones; 招才引智: its pipeline by stage
+    Role.TALENT: 18,  # 一窗受理: open requests, unrated ones; 求职: her applications by stage, invitations
     Role.AMBASSADOR: 8,
     Role.PARTNER: 11,  # her partner account, its service counts, active services, the latest five
     Role.PROVINCE: 6,

@@ -71,8 +71,15 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
-    apps.get_model("core", "ScheduledJob").objects.filter(kind__in=[k for k, _ in JOBS]).delete()
-    apps.get_model("core", "Dictionary").objects.filter(zone=None, code=CODE).delete()
+    # Runs first, then the rows without the collector: going back through several apps' migrations,
+    # the collector can meet a JobRun class rendered from another state and refuse the query.
+    kinds = [k for k, _ in JOBS]
+    apps.get_model("core", "JobRun").objects.filter(job__kind__in=kinds).delete()
+    jobs = apps.get_model("core", "ScheduledJob").objects.filter(kind__in=kinds)
+    jobs._raw_delete(jobs.db)
+    apps.get_model("core", "DictionaryItem").objects.filter(dictionary__zone=None, dictionary__code=CODE).delete()
+    dictionaries = apps.get_model("core", "Dictionary").objects.filter(zone=None, code=CODE)
+    dictionaries._raw_delete(dictionaries.db)
 
 
 class Migration(migrations.Migration):

@@ -174,7 +174,14 @@ def _listings() -> list[Any]:
 def _zone_of(model: type[models.Model]) -> str | None:
     if any(f.name == "zone" for f in model._meta.concrete_fields):
         return "zone"
-    for path in ("policy__zone", "talent__zone", "claim__zone", "version__policy__zone", "dictionary__zone"):
+    for path in (
+        "policy__zone",
+        "talent__zone",
+        "claim__zone",
+        "version__policy__zone",
+        "dictionary__zone",
+        "application__zone",
+    ):
         try:
             model._default_manager.filter(**{path: None})
             return path
@@ -188,6 +195,7 @@ ROUTE_EXTRA_ARGS = {
     ("core", "dictionary_item_action"): ["disable"],
     ("desk", "part_action"): ["complete"],
     ("desk", "assignment_action"): ["reassign"],
+    ("recruitment", "post_action"): ["close"],
 }
 
 
@@ -262,6 +270,20 @@ ROUTE_MODELS = {
     ("desk", "reassign"): "desk.Request",
     ("desk", "item_done"): "desk.ServiceItem",
     ("desk", "issue_to_request"): "desk.VisitIssue",
+    ("recruitment", "job"): "recruitment.Position",
+    ("recruitment", "apply"): "recruitment.Position",
+    ("recruitment", "talents_for"): "recruitment.Position",
+    ("recruitment", "post_edit"): "recruitment.Position",
+    ("recruitment", "post_action"): "recruitment.Position",
+    ("recruitment", "review_action"): "recruitment.Position",
+    ("recruitment", "search_delete"): "recruitment.SavedSearch",
+    ("recruitment", "withdraw"): "recruitment.Application",
+    ("recruitment", "move"): "recruitment.Application",
+    ("recruitment", "invite"): "recruitment.Application",
+    ("recruitment", "pick_slot"): "recruitment.Interview",
+    ("recruitment", "decline"): "recruitment.Interview",
+    ("recruitment", "demand_edit"): "recruitment.PersonnelDemand",
+    ("recruitment", "demand_status"): "recruitment.PersonnelDemand",
     ("core", "inbox_open"): "core.Notice",
     ("core", "dictionary_item_edit"): "core.DictionaryItem",
     ("core", "synonym_change"): "core.CodeSynonym",
