@@ -545,6 +545,12 @@ def save_seeker(ctx: ActionContext, person: Person, data: dict[str, Any]) -> Job
 # -- applications ----------------------------------------------------------------------------------
 
 
+def _named(label: Any) -> str:
+    """A code's label for a résumé; "无" (none) says nothing there."""
+    text = str(label or "")
+    return "" if text == "无" else text
+
+
 def resume_of(person: Person) -> dict[str, Any]:
     """What her application carries: her record (一次申报) and her 求职意向, as of now."""
     talent = (
@@ -577,8 +583,10 @@ def resume_of(person: Person) -> dict[str, Any]:
         "age": age,
         "degree": person.get_highest_degree_display() if person.highest_degree else "",
         "educations": educations,
-        "title": talent.get_professional_title_display() if talent and talent.professional_title else "",
-        "skill_level": talent.get_skill_level_display() if talent and talent.skill_level else "",
+        "title": _named(talent.get_professional_title_display())
+        if talent and talent.professional_title
+        else "",
+        "skill_level": _named(talent.get_skill_level_display()) if talent and talent.skill_level else "",
         "employer": talent.employer.name if talent and talent.employer else "",
         "position_title": talent.position_title if talent else "",
         "tier": talent.get_tier_display() if talent and talent.tier else "",
