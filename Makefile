@@ -54,7 +54,7 @@ fmt: setup
 
 test: setup lint
 	@scripts/ensure-system-deps --browser
-	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider
+	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider -n 2
 
 test-fast: setup
 	TALENTPARK_VAR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider -m "not browser" -x
