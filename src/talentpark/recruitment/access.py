@@ -22,6 +22,8 @@ from talentpark.accounts.roles import Role
 from talentpark.recruitment import services
 from talentpark.recruitment.models import (
     Application,
+    Fair,
+    FairBooth,
     Interview,
     JobSeeker,
     PersonnelDemand,
@@ -37,6 +39,8 @@ REVIEW = "recruitment.position.review"  # approve or return submitted positions 
 POST = "recruitment.position.change"  # post and edit its positions (HR)
 DEMAND_CHANGE = "recruitment.demand.change"
 MATCH = "recruitment.match.view"  # a job's best-fitting talents (HR for its jobs, office)
+FAIRS = "recruitment.fair.view"
+FAIR_MANAGE = "recruitment.fair.change"  # schedule fairs, check visitors in (office)
 
 
 @register_scope(Position, "recruitment.position")
@@ -97,6 +101,20 @@ def seeker_scope(user: Any, qs: QuerySet[JobSeeker], action: str) -> QuerySet[Jo
     return qs.none()
 
 
+@register_scope(Fair, "recruitment.fair")
+def fair_scope(user: Any, qs: QuerySet[Fair], action: str) -> QuerySet[Fair]:
+    if user.role == Role.TALENT:
+        return qs.filter(zone_id__in=talent_zone_ids(user)) if action == "view" else qs.none()
+    if action != "view" and user.role != Role.OFFICE:
+        return qs.none()
+    return qs.filter(zone_q(user))
+
+
+@register_scope(FairBooth, "recruitment.fair")
+def booth_scope(user: Any, qs: QuerySet[FairBooth], action: str) -> QuerySet[FairBooth]:
+    return qs.filter(fair__in=fair_scope(user, Fair.objects.all(), action))
+
+
 @register_scope(SavedSearch, "recruitment.search")
 def search_scope(user: Any, qs: QuerySet[SavedSearch], action: str) -> QuerySet[SavedSearch]:
     return qs.filter(user=user)
@@ -111,6 +129,7 @@ grant(
             APPLICATIONS,
             "recruitment.seeker.view",
             "recruitment.search.view",
+            FAIRS,
         },
         Role.HR: {
             "recruitment.position.view",
@@ -121,9 +140,10 @@ grant(
             PIPELINE,
             MATCH,
             "recruitment.seeker.view",
+            FAIRS,
         },
-        Role.SPECIALIST: {"recruitment.position.view", "recruitment.demand.view"},
-        Role.DEPT: {"recruitment.position.view", "recruitment.demand.view"},
+        Role.SPECIALIST: {"recruitment.position.view", "recruitment.demand.view", FAIRS},
+        Role.DEPT: {"recruitment.position.view", "recruitment.demand.view", FAIRS},
         Role.OFFICE: {
             "recruitment.position.view",
             "recruitment.demand.view",
@@ -131,6 +151,8 @@ grant(
             APPLICATIONS,
             MATCH,
             "recruitment.seeker.view",
+            FAIRS,
+            FAIR_MANAGE,
         },
         Role.AMBASSADOR: {"recruitment.position.view"},
     }

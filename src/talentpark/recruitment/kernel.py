@@ -9,3 +9,6 @@ from talentpark.core import zone_versions
 zone_versions.register("recruitment.ApplicationEvent", zone_of=lambda event: event.application.zone_id)
 zone_versions.register("recruitment.Interview", zone_of=lambda interview: interview.application.zone_id)
 zone_versions.register("recruitment.InterviewSlot", zone_of=lambda slot: slot.interview.application.zone_id)
+zone_versions.register("recruitment.FairBooth", zone_of=lambda booth: booth.fair.zone_id)
+zone_versions.register("recruitment.FairVisitor", zone_of=lambda visitor: visitor.fair.zone_id)
+zone_versions.register("recruitment.FairIntention", zone_of=lambda intention: intention.booth.fair.zone_id)

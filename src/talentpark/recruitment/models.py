@@ -12,6 +12,10 @@
 - :class:`Interview` with its :class:`InterviewSlot` rows: the times the enterprise offers, one of
   which she picks. Only then does the enterprise see her phone.
 - :class:`SavedSearch` — a talent's filter, with the newest position she has been told of.
+- :class:`Fair` — a job fair the office schedules (on site, or 空中双选会 online); enterprises take a
+  :class:`FairBooth` with their public positions; talents register and check in with their talent
+  code (:class:`FairVisitor`); an on-site intention is one :class:`FairIntention`; résumés delivered
+  there are applications with the fair.
 """
 
 from __future__ import annotations
@@ -225,6 +229,9 @@ class Application(models.Model):
     created_at = models.DateTimeField("投递时间", db_index=True)
     updated_at = models.DateTimeField("更新时间")
     hired_on = models.DateField("入职日期", null=True, blank=True)
+    fair = models.ForeignKey(
+        "Fair", models.SET_NULL, null=True, blank=True, related_name="applications", verbose_name="招聘会"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "求职申请"
@@ -360,3 +367,100 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Fair(models.Model):
+    class Kind(models.TextChoices):
+        ONSITE = "onsite", "线下招聘会"
+        ONLINE = "online", "空中双选会"
+
+    zone = models.ForeignKey("core.Zone", models.PROTECT, related_name="+", verbose_name="园区")
+    title = models.CharField("名称", max_length=80)
+    kind = models.CharField("形式", max_length=8, choices=Kind.choices, default=Kind.ONSITE)
+    venue = models.CharField("地点/链接", max_length=200, blank=True)
+    starts_at = models.DateTimeField("开始时间", db_index=True)
+    ends_at = models.DateTimeField("结束时间")
+    description = models.TextField("简介", blank=True)
+    cancelled = models.BooleanField("已取消", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发布人",
+    )
+    created_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "招聘会"
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="fair_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FairBooth(models.Model):
+    fair = models.ForeignKey(Fair, models.CASCADE, related_name="booths", verbose_name="招聘会")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", models.CASCADE, related_name="fair_booths", verbose_name="参会企业"
+    )
+    number = models.CharField("展位号", max_length=12, blank=True)
+    positions = models.ManyToManyField(Position, related_name="fair_booths", verbose_name="参会岗位")
+    created_at = models.DateTimeField("报名时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参会展位"
+        ordering = ["number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "enterprise"], name="fair_booth_once_per_enterprise")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair} · {self.enterprise}"
+
+
+class FairVisitor(models.Model):
+    fair = models.ForeignKey(Fair, models.CASCADE, related_name="visitors", verbose_name="招聘会")
+    person = models.ForeignKey(
+        "registry.Person", models.CASCADE, related_name="fair_visits", verbose_name="求职人"
+    )
+    registered_at = models.DateTimeField("报名时间")
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签到人",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "招聘会人才"
+        ordering = ["-registered_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["fair", "person"], name="fair_visitor_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fair} · {self.person_id}"
+
+
+class FairIntention(models.Model):
+    booth = models.ForeignKey(FairBooth, models.CASCADE, related_name="intentions", verbose_name="展位")
+    person = models.ForeignKey(
+        "registry.Person", models.CASCADE, related_name="fair_intentions", verbose_name="求职人"
+    )
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "现场意向"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["booth", "person"], name="fair_intention_once")]
+
+    def __str__(self) -> str:
+        return f"{self.booth} · {self.person_id}"

@@ -22,8 +22,10 @@ shell.nav(G, "我的岗位", "recruitment:posts", access.POST, order=12)
 shell.nav(G, "应聘管理", "recruitment:pipeline", access.MATCH, order=14)
 shell.nav(G, "岗位审核", "recruitment:review", access.REVIEW, order=16)
 shell.nav(G, "人才需求", "recruitment:demand_list", "recruitment.demand.view", order=20)
+shell.nav(G, "招聘会", "recruitment:fair_list", access.FAIRS, order=30)
 shell.talent_nav("岗位大厅", "recruitment:jobs", access.APPLY, order=50)
 shell.talent_nav("我的求职", "recruitment:mine", access.APPLY, order=52)
+shell.talent_nav("招聘会", "recruitment:fair_list", access.APPLY, order=54)
 shell.home_stat(gettext_noop("在招岗位"), Position, {"status": "open"}, "recruitment:position_list", order=50)
 shell.home_stat(
     gettext_noop("人才需求"), PersonnelDemand, {"status": "open"}, "recruitment:demand_list", order=60

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talentpark.recruitment import views
+from talentpark.recruitment import fair_views, views
 from talentpark.recruitment.pages import LISTINGS
 
 app_name = "recruitment"
@@ -30,5 +30,13 @@ urlpatterns = [
     path("demands/<int:pk>/status/", views.demand_status, name="demand_status"),
     path("review/", views.review, name="review"),
     path("review/<int:pk>/", views.review_action, name="review_action"),
+    path("fairs/", fair_views.fair_list, name="fair_list"),
+    path("fairs/new/", fair_views.fair_new, name="fair_new"),
+    path("fairs/<int:pk>/", fair_views.fair, name="fair"),
+    path("fairs/<int:pk>/register/", fair_views.fair_register, name="fair_register"),
+    path("fairs/<int:pk>/booth/", fair_views.fair_booth, name="fair_booth"),
+    path("fairs/<int:pk>/check-in/", fair_views.fair_check_in, name="fair_check_in"),
+    path("booths/<int:pk>/intend/", fair_views.fair_intend, name="fair_intend"),
+    path("booths/<int:pk>/apply/", fair_views.fair_apply, name="fair_apply"),
     *(u for listing in LISTINGS for u in listing.urls()),
 ]

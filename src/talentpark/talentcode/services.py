@@ -28,9 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from talentpark.core import audit, notify, parameters
+from talentpark.core import audit, notify, parameters, talent_codes
 from talentpark.core.context import ActionContext
-from talentpark.core.models import PIIAccessLog
+from talentpark.core.models import PIIAccessLog, Zone
 from talentpark.registry.models import Talent
 from talentpark.registry.services import held_tier
 from talentpark.talentcode import tokens
@@ -282,6 +282,38 @@ def _resolve(text: str, now: dt.datetime) -> tuple[str, str]:
     return text, Scan.Method.QR
 
 
+def _live_code(token_text: str, now: dt.datetime, zone_id: int, zone_code: str) -> tuple[TalentCode, Any]:
+    """The live code a token is: signed and unexpired, issued here, of this zone, not stopped, its
+    talent still in the zone (raises ``tokens.TokenInvalid`` with the reason)."""
+    checked = tokens.verify(token_text, now=now)
+    issued = IssuedToken.objects.filter(cti=checked.cti.hex()).select_related("code__talent").first()
+    if issued is None or issued.code.code_id != checked.talent_code:
+        raise tokens.TokenInvalid("unknown_token", gettext("人才码不是本平台签发的"))
+    code = issued.code
+    if code.zone_id != zone_id or checked.iss != zone_code:
+        raise tokens.TokenInvalid("other_zone", gettext("人才码不属于本园区"))
+    if code.status != TalentCode.Status.ACTIVE:
+        raise tokens.TokenInvalid("revoked", gettext("人才码已停用"))
+    if code.talent.status != Talent.Status.ACTIVE:
+        raise tokens.TokenInvalid("left", gettext("该人才已离区，人才码无效"))
+    return code, checked
+
+
+def read_code(text: str, zone_id: int) -> int:
+    """``core.talent_codes``' reader: the talent whose live code ``text`` is (a job fair's check-in)."""
+    now = timezone.now()
+    try:
+        token_text, _ = _resolve(text, now)
+        zone_code = Zone.objects.filter(pk=zone_id).values_list("code", flat=True).first() or ""
+        code, _checked = _live_code(token_text, now, zone_id, zone_code)
+    except tokens.TokenInvalid as exc:
+        raise talent_codes.Unreadable(exc.reason) from None
+    return code.talent_id
+
+
+talent_codes.register_reader(read_code)
+
+
 def verify(
     ctx: ActionContext, user: Any, text: str, *, window_id: Any = None, api: bool = False
 ) -> Verification:
@@ -313,17 +345,7 @@ def verify(
     method: str = Scan.Method.QR
     try:
         token_text, method = _resolve(text, now)
-        checked = tokens.verify(token_text, now=now)
-        issued = IssuedToken.objects.filter(cti=checked.cti.hex()).select_related("code__talent").first()
-        if issued is None or issued.code.code_id != checked.talent_code:
-            raise tokens.TokenInvalid("unknown_token", gettext("人才码不是本平台签发的"))
-        code = issued.code
-        if code.zone_id != partner.zone_id or checked.iss != partner.zone.code:
-            raise tokens.TokenInvalid("other_zone", gettext("人才码不属于本园区"))
-        if code.status != TalentCode.Status.ACTIVE:
-            raise tokens.TokenInvalid("revoked", gettext("人才码已停用"))
-        if code.talent.status != Talent.Status.ACTIVE:
-            raise tokens.TokenInvalid("left", gettext("该人才已离区，人才码无效"))
+        code, checked = _live_code(token_text, now, partner.zone_id, partner.zone.code)
     except tokens.TokenInvalid as exc:
         scan = log(exc.code, method)
         return Verification(scan=scan, valid=False, message=exc.reason)
