@@ -816,14 +816,20 @@ def _people(zone: Zone, wanted: set[int]) -> dict[int, dict[str, Any]]:
         )
         for pid, title, level, employer_id, employer, position, tier in talents:  # the newest wins
             people[pid].update(
-                title=titles.get(title, "") if title else "",
-                skill_level=levels.get(level, "") if level else "",
+                title=_named(titles.get(title, "")) if title else "",
+                skill_level=_named(levels.get(level, "")) if level else "",
                 employer_id=employer_id,
                 employer=employer or "",
                 position_title=position or "",
                 tier=tiers.get(tier, "") if tier else "",
             )
     return people
+
+
+def _named(label: Any) -> str:
+    """A code's label as a résumé shows it ("无" says nothing there, as ``services.resume_of``)."""
+    text = str(label or "")
+    return "" if text == "无" else text
 
 
 def _hr_accounts(zone: Zone) -> dict[int, int]:
