@@ -21,6 +21,7 @@ from django.utils import timezone
 from talentpark.accounts.models import Department, User
 from talentpark.core.models import University, Zone
 from talentpark.demo import vocab
+from talentpark.demo.rows import RowInserter
 from talentpark.demo.specs import (
     AccountSpec,
     ApartmentSpec,
@@ -63,6 +64,99 @@ NUMBERED: dict[str, type[models.Model]] = {
 }
 
 
+# The columns :meth:`DemoWriter.talents` supplies, in its tuples' order (the blind indexes and
+# timestamps are computed by the inserter).
+PERSON_COLUMNS = (
+    "id",
+    "zone_id",
+    "name",
+    "name_pinyin",
+    "id_number",
+    "phone",
+    "sex",
+    "birth_date",
+    "hukou_division_id",
+    "hukou_in_zone",
+    "is_returnee",
+    "returnee_country",
+    "highest_degree",
+    "email",
+    "bank_name",
+    "bank_account",
+    "user_id",
+)
+TALENT_COLUMNS = (
+    "id",
+    "zone_id",
+    "person_id",
+    "employer_id",
+    "department_id",
+    "specialist_id",
+    "position_title",
+    "zone_entry_date",
+    "professional_title",
+    "title_discipline",
+    "skill_level",
+    "skill_occupation",
+    "programme_level",
+    "programme_name",
+    "tier",
+    "tier_valid_until",
+    "housing",
+    "status",
+)
+EDUCATION_COLUMNS = ("zone_id", "person_id", "degree", "major", "university_id", "graduated_on")
+FAMILY_COLUMNS = ("zone_id", "person_id", "relation", "name", "sex", "birth_date", "employment")
+POSITION_COLUMNS = (
+    "zone_id",
+    "enterprise_id",
+    "title",
+    "category",
+    "headcount",
+    "min_degree",
+    "major",
+    "salary_min",
+    "salary_max",
+    "description",
+    "status",
+    "published_on",
+)
+DEMAND_COLUMNS = (
+    "zone_id",
+    "enterprise_id",
+    "title",
+    "major",
+    "min_degree",
+    "count",
+    "urgency",
+    "reported_on",
+    "status",
+    "note",
+)
+APARTMENT_COLUMNS = (
+    "zone_id",
+    "estate",
+    "building",
+    "unit_no",
+    "kind",
+    "layout",
+    "area",
+    "monthly_rent",
+    "furnished",
+    "status",
+)
+LECTURER_COLUMNS = (
+    "zone_id",
+    "name",
+    "organisation",
+    "professional_title",
+    "specialty",
+    "courses",
+    "phone",
+    "talent_id",
+)
+
+
 def _morning(day: dt.date) -> dt.datetime:
     """9:00 local time on ``day`` (when a demo policy was released)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
@@ -88,6 +182,7 @@ class DemoWriter:
         self.segment_ids: dict[tuple[str, str, int], int] = {}
         self.university_ids: dict[str, int] = {}
         self.password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo login
+        self._inserters: dict[type[models.Model], RowInserter] = {}
 
     def pk(self, kind: str, no: int) -> int:
         return self.first_id[kind] + no
@@ -300,87 +395,83 @@ class DemoWriter:
     # talents ---------------------------------------------------------------------------
 
     def talents(self, bundles: Iterable[TalentBundle]) -> int:
-        """One chunk: login users, persons, talent records, education and family rows."""
-        users, persons, talents, educations, family = [], [], [], [], []
+        """One chunk: login users, persons, talent records, education and family rows.
+
+        Persons, talents, education and family rows go through :class:`RowInserter` (one
+        ``executemany`` each, no model instances): the same values ``bulk_create`` would
+        write, ID numbers, phones and bank accounts encrypted and blind-indexed as on save.
+        """
+        pk, pk_or_none = self.pk, self.pk_or_none
+        zone_ids, dept_ids, university_ids = self.zone_ids, self.dept_ids, self.university_ids
+        users: list[User] = []
+        persons: list[tuple[Any, ...]] = []
+        talents: list[tuple[Any, ...]] = []
+        educations: list[tuple[Any, ...]] = []
+        family: list[tuple[Any, ...]] = []
         for b in bundles:
             p = b.person
             if p is not None:
-                person_id = self.pk("person", p.no)
-                zone_id = self.zone_ids[b.talent.zone_code]
+                person_id = pk("person", p.no)
+                zone_id = zone_ids[b.talent.zone_code]
                 if p.login:
                     users.append(self._user(p.login))
                 persons.append(
-                    Person(
-                        id=person_id,
-                        zone_id=zone_id,
-                        name=p.name,
-                        name_pinyin=p.name_pinyin,
-                        id_number=p.id_number,
-                        phone=p.phone,
-                        sex=p.sex,
-                        birth_date=p.birth_date,
-                        hukou_division_id=p.hukou_division,
-                        hukou_in_zone=p.hukou_in_zone,
-                        is_returnee=p.is_returnee,
-                        returnee_country=p.returnee_country,
-                        highest_degree=p.highest_degree,
-                        email=p.email,
-                        bank_name=p.bank_name,
-                        bank_account=p.bank_account or None,
-                        user_id=self.pk("user", p.login.no) if p.login else None,
+                    (
+                        person_id,
+                        zone_id,
+                        p.name,
+                        p.name_pinyin,
+                        p.id_number,
+                        p.phone,
+                        p.sex,
+                        p.birth_date,
+                        p.hukou_division,
+                        p.hukou_in_zone,
+                        p.is_returnee,
+                        p.returnee_country,
+                        p.highest_degree,
+                        p.email,
+                        p.bank_name,
+                        p.bank_account or None,
+                        pk("user", p.login.no) if p.login else None,
                     )
                 )
                 educations += [
-                    Education(
-                        zone_id=zone_id,
-                        person_id=person_id,
-                        degree=e.degree,
-                        major=e.major,
-                        university_id=self.university_ids[e.university],
-                        graduated_on=e.graduated_on,
-                    )
+                    (zone_id, person_id, e.degree, e.major, university_ids[e.university], e.graduated_on)
                     for e in b.educations
                 ]
                 family += [
-                    FamilyMember(
-                        zone_id=zone_id,
-                        person_id=person_id,
-                        relation=f.relation,
-                        name=f.name,
-                        sex=f.sex,
-                        birth_date=f.birth_date,
-                        employment=f.employment,
-                    )
+                    (zone_id, person_id, f.relation, f.name, f.sex, f.birth_date, f.employment)
                     for f in b.family
                 ]
             t = b.talent
             talents.append(
-                Talent(
-                    id=self.pk("talent", t.no),
-                    zone_id=self.zone_ids[t.zone_code],
-                    person_id=self.pk("person", t.person_no),
-                    employer_id=self.pk_or_none("enterprise", t.employer_no),
-                    department_id=self.dept_ids[t.dept_key],
-                    specialist_id=self.pk("user", t.specialist_no),
-                    position_title=t.position_title,
-                    zone_entry_date=t.zone_entry_date,
-                    professional_title=t.professional_title,
-                    title_discipline=t.title_discipline,
-                    skill_level=t.skill_level,
-                    skill_occupation=t.skill_occupation,
-                    programme_level=t.programme_level,
-                    programme_name=t.programme_name,
-                    tier=t.tier,
-                    tier_valid_until=t.tier_valid_until,
-                    housing=t.housing,
-                    status=t.status,
+                (
+                    pk("talent", t.no),
+                    zone_ids[t.zone_code],
+                    pk("person", t.person_no),
+                    pk_or_none("enterprise", t.employer_no),
+                    dept_ids[t.dept_key],
+                    pk("user", t.specialist_no),
+                    t.position_title,
+                    t.zone_entry_date,
+                    t.professional_title,
+                    t.title_discipline,
+                    t.skill_level,
+                    t.skill_occupation,
+                    t.programme_level,
+                    t.programme_name,
+                    t.tier,
+                    t.tier_valid_until,
+                    t.housing,
+                    t.status,
                 )
             )
         bulk(User, users)
-        bulk(Person, persons)
-        bulk(Talent, talents)
-        bulk(Education, educations)
-        bulk(FamilyMember, family)
+        self._rows(Person, PERSON_COLUMNS).insert(persons)
+        self._rows(Talent, TALENT_COLUMNS).insert(talents)
+        self._rows(Education, EDUCATION_COLUMNS).insert(educations)
+        self._rows(FamilyMember, FAMILY_COLUMNS).insert(family)
         return len(talents)
 
     # listings --------------------------------------------------------------------------
@@ -406,84 +497,82 @@ class DemoWriter:
         )
 
     def positions(self, specs: Iterable[PositionSpec]) -> int:
-        return bulk(
-            Position,
-            [
-                Position(
-                    zone_id=self.zone_ids[p.zone_code],
-                    enterprise_id=self.pk("enterprise", p.enterprise_no),
-                    title=p.title,
-                    category=p.category,
-                    headcount=p.headcount,
-                    min_degree=p.min_degree,
-                    major=p.major,
-                    salary_min=p.salary_min,
-                    salary_max=p.salary_max,
-                    description=p.description,
-                    status=p.status,
-                    published_on=p.published_on,
-                )
-                for p in specs
-            ],
+        zone_ids, pk = self.zone_ids, self.pk
+        return self._rows(Position, POSITION_COLUMNS).insert(
+            (
+                zone_ids[p.zone_code],
+                pk("enterprise", p.enterprise_no),
+                p.title,
+                p.category,
+                p.headcount,
+                p.min_degree,
+                p.major,
+                p.salary_min,
+                p.salary_max,
+                p.description,
+                p.status,
+                p.published_on,
+            )
+            for p in specs
         )
 
     def demands(self, specs: Iterable[DemandSpec]) -> int:
-        return bulk(
-            PersonnelDemand,
-            [
-                PersonnelDemand(
-                    zone_id=self.zone_ids[d.zone_code],
-                    enterprise_id=self.pk("enterprise", d.enterprise_no),
-                    title=d.title,
-                    major=d.major,
-                    min_degree=d.min_degree,
-                    count=d.count,
-                    urgency=d.urgency,
-                    reported_on=d.reported_on,
-                    status=d.status,
-                    note=d.note,
-                )
-                for d in specs
-            ],
+        zone_ids, pk = self.zone_ids, self.pk
+        return self._rows(PersonnelDemand, DEMAND_COLUMNS).insert(
+            (
+                zone_ids[d.zone_code],
+                pk("enterprise", d.enterprise_no),
+                d.title,
+                d.major,
+                d.min_degree,
+                d.count,
+                d.urgency,
+                d.reported_on,
+                d.status,
+                d.note,
+            )
+            for d in specs
         )
 
     def apartments(self, specs: Iterable[ApartmentSpec]) -> int:
-        return bulk(
-            ApartmentUnit,
-            [
-                ApartmentUnit(
-                    zone_id=self.zone_ids[a.zone_code],
-                    estate=a.estate,
-                    building=a.building,
-                    unit_no=a.unit_no,
-                    kind=a.kind,
-                    layout=a.layout,
-                    area=a.area,
-                    monthly_rent=a.monthly_rent,
-                    furnished=a.furnished,
-                    status=a.status,
-                )
-                for a in specs
-            ],
+        zone_ids = self.zone_ids
+        return self._rows(ApartmentUnit, APARTMENT_COLUMNS).insert(
+            (
+                zone_ids[a.zone_code],
+                a.estate,
+                a.building,
+                a.unit_no,
+                a.kind,
+                a.layout,
+                a.area,
+                a.monthly_rent,
+                a.furnished,
+                a.status,
+            )
+            for a in specs
         )
 
     def lecturers(self, specs: Iterable[LecturerSpec]) -> int:
-        return bulk(
-            Lecturer,
-            [
-                Lecturer(
-                    zone_id=self.zone_ids[lec.zone_code],
-                    name=lec.name,
-                    organisation=lec.organisation,
-                    professional_title=lec.professional_title,
-                    specialty=lec.specialty,
-                    courses=lec.courses,
-                    phone=lec.phone,
-                    talent_id=self.pk_or_none("talent", lec.talent_no),
-                )
-                for lec in specs
-            ],
+        zone_ids, pk_or_none = self.zone_ids, self.pk_or_none
+        return self._rows(Lecturer, LECTURER_COLUMNS).insert(
+            (
+                zone_ids[lec.zone_code],
+                lec.name,
+                lec.organisation,
+                lec.professional_title,
+                lec.specialty,
+                lec.courses,
+                lec.phone,
+                pk_or_none("talent", lec.talent_no),
+            )
+            for lec in specs
         )
+
+    def _rows(self, model: type[models.Model], columns: tuple[str, ...]) -> RowInserter:
+        inserter = self._inserters.get(model)
+        if inserter is None:
+            inserter = self._inserters[model] = RowInserter(model, columns)
+        return inserter
 
     def reset_sequences(self) -> None:
         """PostgreSQL: move id sequences past the explicit ids (SQLite needs nothing)."""
