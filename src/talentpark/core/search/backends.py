@@ -110,6 +110,21 @@ POSTGRES_DROP = (
     "DROP INDEX IF EXISTS core_searchdocument_tsv_gin",
     "ALTER TABLE core_searchdocument DROP COLUMN IF EXISTS tsv",
 )
+# A bulk load on SQLite: the two insert triggers cost several times the insert itself (one FTS
+# statement per row). ``bulk_insert`` drops them inside the caller's transaction, fills both
+# FTS tables from the new rows with one statement each, and creates the triggers again before
+# the transaction ends, so no other connection ever sees the table without them.
+SQLITE_INSERT_TRIGGERS = ("core_searchdocument_fts_insert", "core_searchdocument_names_insert")
+SQLITE_BULK_BEGIN = (
+    "DROP TRIGGER core_searchdocument_fts_insert",
+    "DROP TRIGGER core_searchdocument_names_insert",
+)
+SQLITE_BULK_FILL = (
+    "INSERT INTO core_searchdocument_fts(rowid, tokens) SELECT id, tokens FROM core_searchdocument WHERE id > %s",
+    """INSERT INTO core_searchdocument_names(rowid, name_tokens)
+        SELECT id, name_tokens FROM core_searchdocument WHERE id > %s""",
+)
+SQLITE_BULK_END = (SQLITE_DDL[1], SQLITE_NAMES_DDL[1])
 SQLITE_MATCH = "SELECT rowid FROM core_searchdocument_fts WHERE core_searchdocument_fts MATCH %s"
 POSTGRES_MATCH = "core_searchdocument.tsv @@ %s::tsquery"
 SQLITE_NAMES_MATCH = "SELECT rowid FROM core_searchdocument_names WHERE core_searchdocument_names MATCH %s"
@@ -151,6 +166,37 @@ def create_index(conn: Any = None) -> None:
                 return
             for sql in (*SQLITE_DDL, *SQLITE_NAMES_DDL, *SQLITE_REBUILD):
                 cursor.execute(sql)
+
+
+def bulk_insert(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """``executemany(sql, rows)`` of new index rows, in the caller's transaction.
+
+    On SQLite inside a transaction, with the FTS triggers in place, the full-text tables are
+    filled with one statement each instead of one trigger per row: same postings, several
+    times less work for a large batch. Rows are numbered above the highest id (the table is
+    AUTOINCREMENT and the transaction holds the write lock), so ``id > highest`` is exactly
+    the new rows.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite" or not connection.in_atomic_block:
+            cursor.executemany(sql, rows)
+            return
+        cursor.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)",
+            SQLITE_INSERT_TRIGGERS,
+        )
+        if cursor.fetchone()[0] != len(SQLITE_INSERT_TRIGGERS):
+            cursor.executemany(sql, rows)
+            return
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM core_searchdocument")
+        highest = cursor.fetchone()[0]
+        for statement in SQLITE_BULK_BEGIN:
+            cursor.execute(statement)
+        cursor.executemany(sql, rows)
+        for statement in SQLITE_BULK_FILL:
+            cursor.execute(statement, [highest])
+        for statement in SQLITE_BULK_END:
+            cursor.execute(statement)
 
 
 def drop_index(conn: Any = None) -> None:

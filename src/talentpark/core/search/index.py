@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import batched
 from typing import IO, Any
 
@@ -64,6 +65,19 @@ def _limited(tokens: Sequence[str], max_chars: int) -> list[str]:
     return kept
 
 
+@lru_cache(maxsize=65536)
+def _person_keys(name: str, stored_pinyin: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What a person's name adds to the name tokens, apart from its segmentation (which depends
+    on the dictionary): (whole name and its pinyin spellings, surname and given name, syllables).
+    Pure functions of the two strings, so cached (many people share a name)."""
+    spellings, syllables = pinyin_names(name, stored_pinyin, person=True)
+    return (
+        (compact_key(name), *spellings),
+        tuple(compact_key(part) for part in split_name(name)),
+        tuple(syllables),
+    )
+
+
 def document_row(kind: SearchKind, doc: Document) -> Row:
     """Cut a document into the row the index stores, in ``ROW_COLUMNS`` order (nothing is saved).
 
@@ -79,16 +93,23 @@ def document_row(kind: SearchKind, doc: Document) -> Row:
         pieces.extend(cut(name))
     if doc.person:
         person_name, stored_pinyin = doc.person
-        spellings, syllables = pinyin_names(person_name, stored_pinyin, person=True)
-        wholes += [compact_key(person_name), *spellings]
-        pieces += [compact_key(part) for part in split_name(person_name)]
-        pieces += [*cut(person_name), *syllables]
+        person_wholes, name_parts, syllables = _person_keys(person_name, stored_pinyin)
+        wholes += person_wholes
+        pieces += name_parts
+        pieces += cut(person_name)
+        pieces += syllables
     for name in doc.pinyin_names:
         wholes.extend(pinyin_names(name)[0])
     wholes = unique(wholes)
     name_tokens = unique([*wholes, *pieces])
     marked = _limited([*name_tokens, *(f"={w}" for w in wholes)], MAX_NAME_CHARS)
-    tokens = unique([*name_tokens, *(t for text in doc.texts if text for t in cut(text))])[:MAX_TOKENS]
+    # unique(name tokens, then every text's tokens): first-seen order, each once, no "".
+    seen = dict.fromkeys(name_tokens)
+    for text in doc.texts:
+        if text:
+            seen.update(dict.fromkeys(cut(text)))
+    seen.pop("", None)
+    tokens = list(seen)[:MAX_TOKENS]
     return (
         kind.kind,
         doc.object_id,
@@ -116,10 +137,18 @@ INSERT_SQL = (
 )
 
 
-def _insert(rows: Iterable[Row]) -> None:
-    """Insert index rows with one ``executemany`` (several times faster than ``bulk_create``)."""
+BULK_ROWS = 200  # a rebuild batch this large fills SQLite's FTS tables in one statement each
+
+
+def _insert(rows: Iterable[Row], *, bulk: bool = False) -> None:
+    """Insert index rows with one ``executemany`` (several times faster than ``bulk_create``).
+
+    ``bulk`` (the rebuild's batches): see :func:`backends.bulk_insert`.
+    """
     values = list(rows)
-    if values:
+    if bulk and len(values) >= BULK_ROWS:
+        backends.bulk_insert(INSERT_SQL, values)
+    elif values:
         with connection.cursor() as cursor:
             cursor.executemany(INSERT_SQL, values)
 
@@ -227,7 +256,7 @@ def rebuild(
                 with transaction.atomic():
                     rows = _build_rows(kind, batch)
                     SearchDocument.objects.filter(kind=kind.kind, object_id__in=batch).delete()
-                    _insert(rows.values())
+                    _insert(rows.values(), bulk=True)
                 bar.update(len(batch))
         with transaction.atomic():
             # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a large list row by row.

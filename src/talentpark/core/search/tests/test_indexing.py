@@ -133,3 +133,47 @@ def test_documents_are_cut_with_the_zone_dictionary(search_zone):
     assert person.f_degree == "11" and person.f_tier == "C" and person.f_title == "2"
     assert person.f_chains == f" {search_zone.machinery.pk} " and person.f_roles == " master "
     assert person.f_industry == "35"
+
+
+def test_a_bulk_rebuild_fills_the_full_text_tables_as_the_triggers_do(search_zone, monkeypatch):
+    from django.db import connection
+
+    from talentpark.core.search import backends
+
+    def matches():
+        return {
+            token: sorted(
+                SearchDocument.objects.filter(backends.match([token])).values_list("kind", "object_id")
+            )
+            for token in ("鲁擎", "zhangsan", "机械", "博士", "运河")
+        } | {
+            f"={token}": sorted(
+                SearchDocument.objects.filter(backends.names_match([token])).values_list("kind", "object_id")
+            )
+            for token in ("鲁擎重工", "zs", "zhang")
+        }
+
+    index.rebuild()  # fewer rows than BULK_ROWS per batch: one trigger per row
+    rows, found = _rows(), matches()
+    assert any(found.values())
+    monkeypatch.setattr(index, "BULK_ROWS", 1)
+    index.rebuild()
+    assert _rows() == rows
+    assert matches() == found
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)",
+                backends.SQLITE_INSERT_TRIGGERS,
+            )
+            assert cursor.fetchone()[0] == 2  # back in place for the next service write
+            cursor.execute(
+                "INSERT INTO core_searchdocument_fts(core_searchdocument_fts, rank) VALUES ('integrity-check', 1)"
+            )
+            cursor.execute(
+                "INSERT INTO core_searchdocument_names(core_searchdocument_names, rank)"
+                " VALUES ('integrity-check', 1)"
+            )
+    w = search_zone.world
+    update_enterprise(ctx(w.alice), search_zone.yunhe, {"name": "济宁运河星算科技有限公司"})
+    assert SearchDocument.objects.filter(backends.match(["星算"]), kind="enterprise").exists()
