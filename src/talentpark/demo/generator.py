@@ -233,6 +233,18 @@ def _recruitment(seed: int, out: IO[str]) -> None:
             f"（已入职 {made['hired']} 人）、面试邀请 {made['interviews']} 个、待审核岗位 {made['pending']} 个"
             f"（{time.process_time() - started:.1f} 秒）\n"
         )
+    _fairs(seed, out)
+
+
+def _fairs(seed: int, out: IO[str]) -> None:
+    """Two past job fairs built around the demo's applications, and one a week ahead (after the
+    recruitment phase: it reads its applications and job seekers)."""
+    from talentpark.demo import fairs
+
+    for zone in Zone.objects.order_by("pk"):
+        with transaction.atomic():
+            made = fairs.write(zone, seed)
+        out.write(f"{zone.short_name}：{fairs.summary(made)}\n")
 
 
 def _talent_codes(seed: int, scale: str, out: IO[str]) -> None:

@@ -35,6 +35,8 @@ LIST_PAGES = {
     "recruitment:demand_new": {"erin", "frank"},
     "recruitment:pipeline": {"alice", "erin", "frank"},  # its own applicants; the office's zone read-only
     "recruitment:review": {"alice"},  # 岗位审核
+    "recruitment:fair_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},  # 招聘会 of her zone
+    "recruitment:fair_new": {"alice"},  # scheduling is the office's (recruitment/tests/test_fairs.py)
     "housing:apartment_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "innovation:lecturer_list": {"alice", "bob", "carol", "dave", "erin", "frank", "tina"},
     "core:audit_list": {"alice"},

@@ -181,6 +181,7 @@ def _zone_of(model: type[models.Model]) -> str | None:
         "version__policy__zone",
         "dictionary__zone",
         "application__zone",
+        "fair__zone",
     ):
         try:
             model._default_manager.filter(**{path: None})
@@ -282,6 +283,11 @@ ROUTE_MODELS = {
     ("recruitment", "invite"): "recruitment.Application",
     ("recruitment", "pick_slot"): "recruitment.Interview",
     ("recruitment", "decline"): "recruitment.Interview",
+    ("recruitment", "fair_register"): "recruitment.Fair",
+    ("recruitment", "fair_booth"): "recruitment.Fair",
+    ("recruitment", "fair_check_in"): "recruitment.Fair",
+    ("recruitment", "fair_intend"): "recruitment.FairBooth",
+    ("recruitment", "fair_apply"): "recruitment.FairBooth",
     ("recruitment", "demand_edit"): "recruitment.PersonnelDemand",
     ("recruitment", "demand_status"): "recruitment.PersonnelDemand",
     ("core", "inbox_open"): "core.Notice",
