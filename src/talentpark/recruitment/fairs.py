@@ -68,7 +68,7 @@ def schedule(ctx: ActionContext, zone_id: int, data: dict[str, Any]) -> Fair:
     if starts and starts < timezone.now():
         errors.add("starts_at", "开始时间", "不能早于现在")
     errors.raise_if_any()
-    assert starts is not None and ends is not None  # noqa: S101 - raise_if_any refused them
+    assert starts is not None and ends is not None  # raise_if_any refused them
     with transaction.atomic():
         fair = Fair.objects.create(
             zone_id=zone_id,

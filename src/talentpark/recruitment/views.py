@@ -66,7 +66,7 @@ def _need(request: HttpRequest, perm: str) -> Any:
 
 def _occupation_name(code: str) -> str:
     found = occupations.get(code)
-    return f"{found.name}" if found else code
+    return (found.name or found.code) if found else code
 
 
 def _district_names(codes: list[str] | set[str]) -> dict[str, str]:
@@ -96,6 +96,31 @@ def _form_lists(zone_id: int) -> dict[str, Any]:
             IndustryChain.objects.filter(zone_id=zone_id).order_by("pk").values_list("pk", "name")
         ),
     }
+
+
+def describe(params: dict[str, str]) -> str:
+    """A saved search's conditions as she reads them (月薪≥10000 · 任城区 · 本科 …)."""
+    words = []
+    if params.get("q"):
+        words.append(f"“{params['q']}”")
+    if params.get("salary"):
+        words.append(gettext("月薪≥%(n)s") % {"n": params["salary"]})
+    if params.get("district"):
+        words.append(_district_names([params["district"]]).get(params["district"], params["district"]))
+    if params.get("degree"):
+        words.append(str(dict(Degree.choices).get(params["degree"], params["degree"])))
+    if params.get("chain", "").isdigit():
+        words.append(
+            str(
+                IndustryChain.objects.filter(pk=int(params["chain"])).values_list("name", flat=True).first()
+                or ""
+            )
+        )
+    if params.get("type"):
+        words.append(str(dict(EmploymentType.choices).get(params["type"], params["type"])))
+    if params.get("occupation"):
+        words.append(_occupation_name(params["occupation"]))
+    return " · ".join(w for w in words if w)
 
 
 # -- the talent: the marketplace -------------------------------------------------------------------
@@ -271,7 +296,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "apps": apps,
         "recommended": recommended,
         "seeker": JobSeeker.objects.filter(person=person).first(),
-        "saved": list(restrict(SavedSearch.objects.all(), user)),
+        "saved": [(s, describe(s.params)) for s in restrict(SavedSearch.objects.all(), user)],
         "now": timezone.now(),
     }
     return render(request, "recruitment/mine.html", context)
