@@ -44,7 +44,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def write(zone: Zone, seed: int) -> dict[str, int]:
     rng = random.Random(f"{seed}:{zone.code}:fairs")
-    made = Counter()
+    made: Counter[str] = Counter()
     office = zone_office(zone)
     plans = (
         ("onsite", 90, "高校毕业生春季双选会", "高新区人才市场一楼大厅", (9, 16)),
