@@ -187,7 +187,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         context["application"] = Application.objects.filter(person=person, position=position).first()
         context["resume"] = services.resume_of(person)
         context["has_seeker"] = JobSeeker.objects.filter(person=person).exists()
-    if has_perm(user, access.PIPELINE) or user.role == Role.OFFICE:
+    if context["own"] or user.role == Role.OFFICE:
         context["counts"] = dict(
             restrict(Application.objects.filter(position=position), user)
             .values_list("stage")
@@ -211,7 +211,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             person,
             position,
             note=request.POST.get("note", ""),
-            source=request.POST.get("source") or Application.Source.MARKET,
+            source=Application.Source.MATCH
+            if request.POST.get("source") == "match"
+            else Application.Source.MARKET,
         )
     except ValidationError as exc:
         for msgs in exc.message_dict.values():

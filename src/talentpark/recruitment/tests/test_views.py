@@ -204,3 +204,21 @@ def test_demands_are_filed_with_checked_input(jobs: Any) -> None:
     )
     assert r.status_code == 302
     assert jobs.enterprise.demands.get().count == 4
+
+
+def test_the_source_of_an_application_is_the_marketplace_or_a_recommendation_only(jobs: Any) -> None:
+    tina = login(jobs.tina)
+    assert "?from=match" in tina.get(reverse("recruitment:mine")).content.decode()
+    tina.post(reverse("recruitment:apply", args=[jobs.job.pk]), {"source": "live"})
+    tina.post(reverse("recruitment:apply", args=[jobs.franks_job.pk]), {"source": "match"})
+    sources = dict(Application.objects.values_list("position_id", "source"))
+    assert sources == {jobs.job.pk: Application.Source.MARKET, jobs.franks_job.pk: Application.Source.MATCH}
+
+
+def test_another_enterprise_sees_no_applicant_figures_on_a_job(jobs: Any) -> None:
+    services.apply(ctx(jobs.tina), jobs.talent.person, jobs.job)
+    assert (
+        "应聘情况"
+        not in login(jobs.frank).get(reverse("recruitment:job", args=[jobs.job.pk])).content.decode()
+    )
+    assert "应聘情况" in login(jobs.erin).get(reverse("recruitment:job", args=[jobs.job.pk])).content.decode()
